@@ -1,0 +1,1 @@
+"""Fupin — management platform for employment and technology poverty alleviation."""

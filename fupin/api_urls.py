@@ -1,0 +1,16 @@
+"""/api/v1/: one router that each app's api.py registers its viewsets with."""
+
+from django.urls import include, path
+from django.utils.module_loading import autodiscover_modules
+
+from fupin.accounts.api import MeView, TokenView
+from fupin.core.api import router
+
+autodiscover_modules("api")
+
+app_name = "api"
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="token"),
+    path("me/", MeView.as_view(), name="me"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,48 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Level(models.TextChoices):
+    """The 5 levels of the national statistical division codes (DESIGN §1)."""
+
+    PROVINCE = "province", _("省")
+    CITY = "city", _("市")
+    COUNTY = "county", _("区县")
+    TOWNSHIP = "township", _("乡镇")
+    VILLAGE = "village", _("村")
+
+
+# code length of each level
+LEVEL_LENGTH = {
+    Level.PROVINCE: 2,
+    Level.CITY: 4,
+    Level.COUNTY: 6,
+    Level.TOWNSHIP: 9,
+    Level.VILLAGE: 12,
+}
+LENGTH_LEVEL = {n: level for level, n in LEVEL_LENGTH.items()}
+LEVEL_ORDER = list(LEVEL_LENGTH)
+
+
+class Area(models.Model):
+    code = models.CharField(_("区划代码"), max_length=12, primary_key=True)
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.CharField(_("级别"), max_length=10, choices=Level.choices)
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="children", verbose_name=_("上级区划"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(level__in=[v for v, _label in Level.choices]),
+                name="area_level_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.code}）"

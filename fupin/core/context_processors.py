@@ -1,0 +1,17 @@
+from .sections import nav
+
+
+def shell(request):
+    """What every page's shell needs: the navigation entries the user may see."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_entries": []}
+    current = request.path
+    entries = []
+    for entry in nav.for_user(user):
+        url = str(entry.url)
+        active = current == url if url == "/" else current.startswith(url)
+        entries.append({"entry": entry, "url": url, "active": active})
+    from fupin.areas.selectors import area_full_name
+
+    return {"nav_entries": entries, "user_scope_name": area_full_name(user.scope_code)}

@@ -1,0 +1,54 @@
+"""Extension points: apps register navigation entries (and later page sections) here,
+so that adding a module edits no shared template."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    key: str
+    label: str
+    url: object  # a URL string or reverse_lazy(...)
+    icon: str = "circle"
+    order: int = 100
+    group: str = ""
+    # None: every signed-in user; otherwise a predicate on the user
+    visible: Callable[[object], bool] | None = field(default=None, compare=False)
+
+
+class Registry:
+    """An ordered, keyed collection of entries that apps fill in AppConfig.ready()."""
+
+    def __init__(self):
+        self._entries: dict[str, object] = {}
+
+    def register(self, entry) -> None:
+        self._entries[entry.key] = entry
+
+    def unregister(self, key: str) -> None:
+        self._entries.pop(key, None)
+
+    def all(self) -> list:
+        return sorted(self._entries.values(), key=lambda e: (e.order, e.key))
+
+    def for_user(self, user) -> Iterable:
+        return [e for e in self.all() if e.visible is None or e.visible(user)]
+
+
+nav = Registry()
+
+
+@dataclass(frozen=True)
+class HomeCard:
+    """A card on the home page: a template rendered with the request's user."""
+
+    key: str
+    template: str
+    order: int = 100
+    visible: Callable[[object], bool] | None = field(default=None, compare=False)
+
+
+home_cards = Registry()

@@ -1,0 +1,189 @@
+"""Generic pages for any Resource: list, detail, create/edit, history, retire, restore, export.
+
+Every view reads through `resource.queryset(user)` (scoped in core.scoping), so a record out
+of the user's scope is simply not found (404).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+
+from .. import scoping
+from ..errors import ServiceError
+from ..history import history_entries
+from ..roles import can_restore, can_write
+from ..tabular.export import export_response
+
+
+class ResourceMixin(LoginRequiredMixin):
+    resource = None  # set by Resource.urls()
+
+    def get_object(self, *, include_retired: bool = True):
+        qs = self.resource.queryset(self.request.user)
+        if not include_retired:
+            qs = qs.active()
+        return scoping.get_visible_or_404(qs, self.request.user, pk=self.kwargs["pk"])
+
+    def base_context(self, **extra) -> dict:
+        r = self.resource
+        ctx = {
+            "resource": r,
+            "model_name": r.model_name,
+            "verbose_name": r.verbose_name,
+            "verbose_name_plural": r.verbose_name_plural,
+            "can_write": can_write(self.request.user, r.model),
+            "can_restore": can_restore(self.request.user),
+            "urls": {a: r.url_name(a) for a in ("list", "create", "export", "detail", "edit",
+                                                 "history", "retire", "restore")},
+        }
+        ctx.update(extra)
+        return ctx
+
+    def filtered(self, qs):
+        """Apply the list filters from the query string (area, status and the app's own)."""
+        params = self.request.GET
+        area = params.get("area", "").strip()
+        if area:
+            qs = qs.filter(**{f"{self.resource.model.scope_field}__startswith": area})
+        if params.get("status") == "retired" and can_restore(self.request.user):
+            qs = qs.retired()
+        else:
+            qs = qs.active()
+        filterset = None
+        if self.resource.filterset_class is not None:
+            filterset = self.resource.filterset_class(params, queryset=qs,
+                                                      request=self.request)
+            qs = filterset.qs
+        return qs, filterset
+
+
+class ObjectListView(ResourceMixin, View):
+    template_name = "core/object_list.html"
+
+    def get(self, request):
+        r = self.resource
+        qs, filterset = self.filtered(r.list_queryset(request.user))
+        after = request.GET.get("after", "")
+        if after.isdigit():
+            qs = qs.filter(pk__lt=int(after))
+        rows = list(qs.order_by("-pk")[: r.page_size + 1])
+        has_next = len(rows) > r.page_size
+        rows = rows[: r.page_size]
+        query = request.GET.copy()
+        query.pop("after", None)
+        next_query = None
+        if has_next:
+            query["after"] = rows[-1].pk
+            next_query = query.urlencode()
+            query.pop("after")
+        table = [(obj, [(c, c.value(obj)) for c in r.columns]) for obj in rows]
+        ctx = self.base_context(
+            headers=[c.header(r.model) for c in r.columns], table=table, filterset=filterset,
+            next_query=next_query, first_query=query.urlencode(), paged=bool(after),
+            export_query=query.urlencode(), showing_retired=request.GET.get("status") == "retired",
+        )
+        template = "core/_object_table.html" if request.headers.get("HX-Request") else \
+            self.template_name
+        return render(request, template, ctx)
+
+
+class ObjectDetailView(ResourceMixin, View):
+    template_name = "core/object_detail.html"
+
+    def get(self, request, pk):
+        obj = self.get_object()
+        r = self.resource
+        names = r.detail_fields or [c.name for c in r.columns]
+        from ..resources import Column
+
+        fields = [(Column(n).header(r.model), Column(n).value(obj)) for n in names]
+        fields.append((_("所属区划"), obj.area_label))
+        return render(request, self.template_name,
+                      self.base_context(object=obj, fields=fields, tab="detail"))
+
+
+class ObjectHistoryView(ResourceMixin, View):
+    template_name = "core/object_history.html"
+
+    def get(self, request, pk):
+        obj = self.get_object()
+        return render(request, self.template_name,
+                      self.base_context(object=obj, entries=history_entries(obj), tab="history"))
+
+
+class ObjectEditView(ResourceMixin, View):
+    template_name = "core/object_form.html"
+
+    def form(self, data=None, instance=None):
+        return self.resource.form_class(data=data, instance=instance, user=self.request.user)
+
+    def check_role(self):
+        if not can_write(self.request.user, self.resource.model):
+            raise PermissionDenied
+
+    def get(self, request, pk=None):
+        instance = self.get_object(include_retired=False) if pk else None
+        self.check_role()
+        return self.show(self.form(instance=instance), instance)
+
+    def show(self, form, instance, status=200):
+        return render(request=self.request, template_name=self.template_name,
+                      context=self.base_context(form=form, object=instance), status=status)
+
+    def post(self, request, pk=None):
+        instance = self.get_object(include_retired=False) if pk else None
+        self.check_role()
+        form = self.form(data=request.POST, instance=instance)
+        if not form.is_valid():
+            return self.show(form, instance, status=400)
+        data = {k: v for k, v in form.cleaned_data.items() if k in form.model_fields()}
+        try:
+            if instance is None:
+                obj = self.resource.create(actor=request.user, data=data)
+            else:
+                version = request.POST.get("_version", "")
+                obj = self.resource.update(
+                    actor=request.user, instance=instance, data=data,
+                    expected_version=int(version) if version.isdigit() else None)
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            return self.show(form, instance, status=409 if instance else 400)
+        messages.success(request, _("已保存。"))
+        return HttpResponseRedirect(reverse(self.resource.url_name("detail"), args=[obj.pk]))
+
+
+class ObjectRetireView(ResourceMixin, View):
+    def post(self, request, pk):
+        obj = self.get_object(include_retired=False)
+        try:
+            self.resource.retire(actor=request.user, instance=obj,
+                                 reason=request.POST.get("reason", ""))
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已停用。记录保留在历史中，管理员可以恢复。"))
+        return HttpResponseRedirect(reverse(self.resource.url_name("detail"), args=[pk]))
+
+
+class ObjectRestoreView(ResourceMixin, View):
+    def post(self, request, pk):
+        obj = self.get_object()
+        if not can_restore(request.user):
+            raise Http404
+        self.resource.restore(actor=request.user, instance=obj)
+        messages.success(request, _("已恢复。"))
+        return HttpResponseRedirect(reverse(self.resource.url_name("detail"), args=[pk]))
+
+
+class ObjectExportView(ResourceMixin, View):
+    def get(self, request):
+        qs, _filterset = self.filtered(self.resource.list_queryset(request.user))
+        return export_response(request=request, resource=self.resource,
+                               queryset=qs.order_by("pk"))

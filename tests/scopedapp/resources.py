@@ -1,0 +1,29 @@
+from rest_framework import serializers
+
+from fupin.core.forms import ScopedModelForm
+from fupin.core.resources import Column, Resource
+
+from .models import Sample
+
+
+class SampleForm(ScopedModelForm):
+    class Meta:
+        model = Sample
+        fields = ["name", "note", "area_code"]
+
+
+class SampleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Sample
+        fields = ["id", "name", "note", "area_code", "version"]
+        read_only_fields = ["version"]
+
+
+class SampleResource(Resource):
+    model = Sample
+    form_class = SampleForm
+    serializer_class = SampleSerializer
+    columns = [Column("name", link=True), Column("note"), Column("area_code")]
+
+
+samples = SampleResource()

@@ -1,0 +1,4 @@
+from .resources import samples
+
+app_name = "scopedapp"
+urlpatterns = samples.urls()
