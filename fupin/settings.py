@@ -117,7 +117,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- passwords and login (DESIGN §7; issue: login fit for a government system) -----
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+    {"NAME": "fupin.accounts.passwords.MinimumLengthValidator",
      "OPTIONS": {"min_length": 10}},
     {"NAME": "fupin.accounts.passwords.NotUsernameValidator"},
     {"NAME": "fupin.accounts.passwords.MixedClassesValidator"},
@@ -168,8 +168,9 @@ STORAGES = {
 # --- API ----------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: an unauthenticated call answers 401 with WWW-Authenticate: Token
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["fupin.core.drf.RolePermission"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -41,3 +41,21 @@ class NotUsernameValidator:
 
     def get_help_text(self):
         return _("密码不能包含用户名。")
+
+
+class MinimumLengthValidator:
+    """At least `min_length` characters (own message: Django 5.2's changed msgid has no
+    Chinese translation in its catalogue)."""
+
+    def __init__(self, min_length: int = 10):
+        self.min_length = min_length
+
+    def validate(self, password, user=None):
+        if len(password) < self.min_length:
+            raise ValidationError(
+                _("密码太短，至少需要 %(min_length)d 个字符。") % {"min_length": self.min_length},
+                code="password_too_short",
+            )
+
+    def get_help_text(self):
+        return _("密码至少需要 %(min_length)d 个字符。") % {"min_length": self.min_length}

@@ -46,6 +46,8 @@ def picker_context(*, name: str, value: str, root: str, leaf_level: str = Level.
 
 
 class AreaPickerWidget(forms.Widget):
+    is_area_picker = True  # the form template gives it a full-width row
+
     def __init__(self, *, root: str = "", leaf_level: str = Level.VILLAGE, attrs=None):
         super().__init__(attrs)
         self.root = root

@@ -24,9 +24,9 @@ class StyledFormMixin:
                 css = "form-select"
             else:
                 css = "form-control"
-            if self.is_bound and name in self.errors:
+            if self.is_bound and self._errors is not None and name in self._errors:
                 css += " is-invalid"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            widget.attrs["class"] = css
 
     def full_clean(self):
         super().full_clean()
