@@ -32,7 +32,9 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("FUPIN_SECRET_KEY must be set when FUPIN_DEBUG is off.")
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789"
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("FUPIN_ALLOWED_HOSTS", "").split(",") if h.strip()]
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("FUPIN_ALLOWED_HOSTS", "").split(",") if h.strip()
+]
 if DEBUG and not ALLOWED_HOSTS:
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 

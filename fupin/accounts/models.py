@@ -64,3 +64,6 @@ class LoginEvent(models.Model):
         verbose_name = _("登录日志")
         verbose_name_plural = _("登录日志")
         indexes = [models.Index(fields=["result", "at"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.get_result_display()}"

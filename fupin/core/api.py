@@ -13,7 +13,6 @@ from . import scoping
 from .errors import ConcurrentEditError, ServiceError
 from .resources import resource_for
 
-
 # Every app registers its viewsets here, in its own api.py (discovered by fupin.api_urls).
 router = DefaultRouter()
 
@@ -58,7 +57,8 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         except ConcurrentEditError as exc:
             raise Conflict(exc.message) from exc
         except ServiceError as exc:
-            raise exceptions.ValidationError({exc.field or "non_field_errors": [exc.message]})
+            raise exceptions.ValidationError(
+                {exc.field or "non_field_errors": [exc.message]}) from exc
         except DjangoValidationError as exc:
             raise exceptions.ValidationError(getattr(exc, "message_dict", None)
                                              or {"non_field_errors": exc.messages}) from exc

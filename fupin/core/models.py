@@ -88,3 +88,6 @@ class AccessLog(models.Model):
         ordering = ["-at"]
         verbose_name = _("访问日志")
         verbose_name_plural = _("访问日志")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_id} {self.action} {self.model}"

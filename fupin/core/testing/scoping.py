@@ -60,7 +60,8 @@ def check_model_scoping(model, *, client, user, area_a: str, area_b: str) -> Non
         page = client.get(list_url + query)
         assert page.status_code == 200, f"{name}: list{query} answered {page.status_code}"
         html = page.content.decode()
-        assert f'href="{theirs_url}"' not in html, f"{name}: list{query} shows an out-of-scope record"
+        assert f'href="{theirs_url}"' not in html, \
+            f"{name}: list{query} shows an out-of-scope record"
     assert f'href="{mine_url}"' in client.get(list_url).content.decode(), \
         f"{name}: list does not show the user's own record (the check would prove nothing)"
     assert client.get(mine_url).status_code == 200, f"{name}: own record does not open"

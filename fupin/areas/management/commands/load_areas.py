@@ -6,7 +6,8 @@ from fupin.areas.services import AreaFileError, areas_load
 
 
 class Command(BaseCommand):
-    help = "载入区划代码文件（code,name,level,parent_code）。重复载入不产生变化；有错误则全部不写入。"
+    help = ("载入区划代码文件（code,name,level,parent_code）。"
+            "重复载入不产生变化；有错误则全部不写入。")
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
