@@ -32,6 +32,13 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("FUPIN_SECRET_KEY must be set when FUPIN_DEBUG is off.")
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789"
+# Key for personal data at rest (ID numbers, phones, bank accounts): encryption and keyed hash.
+# Losing it makes those fields unreadable; changing it needs a re-encryption (see docs).
+FUPIN_FIELD_KEY = os.environ.get("FUPIN_FIELD_KEY", "")
+if not FUPIN_FIELD_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("FUPIN_FIELD_KEY must be set when FUPIN_DEBUG is off.")
+    FUPIN_FIELD_KEY = "dev-only-field-key-do-not-use-in-production"
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("FUPIN_ALLOWED_HOSTS", "").split(",") if h.strip()
 ]

@@ -71,10 +71,24 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
                 {"version": ["修改时须提供记录的版本号（version 字段或 If-Match 头）。"]})
         return int(raw)
 
+    def filter_queryset(self, queryset):
+        area = self.request.query_params.get("area", "").strip()
+        if area:
+            queryset = queryset.filter(**{f"{self.model.scope_field}__startswith": area})
+        return super().filter_queryset(queryset)
+
+    # hooks: how validated data reaches the services (override for models with more rules)
+    def create_record(self, *, actor, data: dict):
+        return self.resource.create(actor=actor, data=data)
+
+    def update_record(self, *, actor, instance, data: dict, expected_version: int):
+        return self.resource.update(actor=actor, instance=instance, data=data,
+                                    expected_version=expected_version)
+
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        obj = self._call(self.resource.create, actor=request.user,
+        obj = self._call(self.create_record, actor=request.user,
                          data=dict(serializer.validated_data))
         return Response(self.get_serializer(obj).data, status=status.HTTP_201_CREATED)
 
@@ -83,7 +97,7 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         serializer = self.get_serializer(instance, data=request.data,
                                          partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
-        obj = self._call(self.resource.update, actor=request.user, instance=instance,
+        obj = self._call(self.update_record, actor=request.user, instance=instance,
                          data=dict(serializer.validated_data),
                          expected_version=self._expected_version(request))
         return Response(self.get_serializer(obj).data)

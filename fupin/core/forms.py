@@ -80,8 +80,10 @@ class ScopedModelForm(StyledFormMixin, forms.ModelForm):
                 self.initial["area_code"] = self.instance.area_code
         self.style_fields()
 
-    def model_fields(self) -> set[str]:
-        return set(self._meta.fields or []) | {"area_code"}
+    def service_data(self) -> dict:
+        """The cleaned values the service takes (the model's own fields)."""
+        names = set(self._meta.fields or []) | {"area_code"}
+        return {k: v for k, v in self.cleaned_data.items() if k in names}
 
     def _post_clean(self):
         # Model validation runs in the service (full_clean on the instance it saves);

@@ -57,6 +57,7 @@ class Resource:
     detail_fields: list[str] | None = None  # default: the columns
     icon: str = "table"
     page_size: int = 50
+    detail_template: str | None = None
 
     def __init__(self):
         _registry[self.model] = self
@@ -89,7 +90,23 @@ class Resource:
     def list_queryset(self, user):
         return self.queryset(user)
 
+    def detail_context(self, *, request, obj) -> dict:
+        """Extra context for the record's page (sections, related lists)."""
+        return {}
+
+    def initial(self, request) -> dict:
+        """Initial form values for a new record (e.g. from the query string)."""
+        return {}
+
     # --- writes (override to call the app's named services) -----------------------
+    def save_form(self, *, actor, form, instance, expected_version):
+        """Hand a valid form to the services: create, or update guarded by version."""
+        data = form.service_data()
+        if instance is None:
+            return self.create(actor=actor, data=data)
+        return self.update(actor=actor, instance=instance, data=data,
+                           expected_version=expected_version)
+
     def create(self, *, actor, data: dict):
         return services.record_create(actor=actor, model=self.model, data=data)
 

@@ -52,3 +52,29 @@ class HomeCard:
 
 
 home_cards = Registry()
+
+
+@dataclass(frozen=True)
+class Section:
+    """A section of a record's page (e.g. the person page) that an app contributes.
+
+    `context(request, obj)` returns the section's template context; the template is rendered
+    inside a card titled `title`."""
+
+    key: str
+    title: str
+    template: str
+    order: int = 100
+    context: Callable[..., dict] | None = field(default=None, compare=False)
+    visible: Callable[[object], bool] | None = field(default=None, compare=False)
+
+
+person_sections = Registry()
+
+
+def render_sections(registry: Registry, *, request, obj) -> list[dict]:
+    out = []
+    for section in registry.for_user(request.user):
+        ctx = section.context(request, obj) if section.context else {}
+        out.append({"section": section, "context": ctx})
+    return out

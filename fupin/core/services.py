@@ -17,7 +17,19 @@ from .errors import ConcurrentEditError, ServiceError
 from .roles import can_restore, can_write
 
 
-def _check_write(actor, model, area_code: str | None) -> None:
+def check_version(current, expected_version: int | None) -> None:
+    """The lost-update guard: refuse when somebody saved the record after the actor read it."""
+    if current.retired_at is not None:
+        raise ServiceError(_("该记录已停用，不能修改。"))
+    if expected_version is not None and current.version != expected_version:
+        raise ConcurrentEditError(
+            _("该记录已被他人修改（您打开时为第 %(mine)s 版，现为第 %(now)s 版）。"
+              "请刷新页面查看最新内容后再修改。")
+            % {"mine": expected_version, "now": current.version}
+        )
+
+
+def check_write(actor, model, area_code: str | None) -> None:
     if not can_write(actor, model):
         raise PermissionDenied(_("您的角色无权修改此类记录。"))
     if not area_code:
@@ -39,7 +51,7 @@ def _lock(instance):
 @transaction.atomic
 def record_create(*, actor, model, data: dict):
     instance = model(**data)
-    _check_write(actor, model, instance.area_code)
+    check_write(actor, model, instance.area_code)
     instance.full_clean()
     _stamp(instance, actor)
     instance.save()
@@ -53,20 +65,13 @@ def record_update(*, actor, instance, data: dict, expected_version: int | None):
     model = type(instance)
     scoping.assert_in_scope(actor, getattr(instance, "area_code", None))
     current = _lock(instance)
-    if current.retired_at is not None:
-        raise ServiceError(_("该记录已停用，不能修改。"))
-    if expected_version is not None and current.version != expected_version:
-        raise ConcurrentEditError(
-            _("该记录已被他人修改（您打开时为第 %(mine)s 版，现为第 %(now)s 版）。"
-              "请刷新页面查看最新内容后再修改。")
-            % {"mine": expected_version, "now": current.version}
-        )
+    check_version(current, expected_version)
     changed = [k for k, v in data.items() if getattr(current, k) != v]
     if not changed:
         return current
     for key in changed:
         setattr(current, key, data[key])
-    _check_write(actor, model, current.area_code)
+    check_write(actor, model, current.area_code)
     current.full_clean()
     current.version += 1
     _stamp(current, actor)

@@ -2,6 +2,7 @@
 
 from django.apps import apps
 
+import fupin.api_urls  # noqa: F401  (discovers every app's api.py)
 from fupin.core.api import router
 from fupin.core.resources import resource_for
 from fupin.core.testing.factories import factory_for

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from fupin.areas.widgets import AreaPickerWidget
+
 from .. import scoping
-from ..errors import ServiceError
+from ..errors import ConcurrentEditError, ServiceError
 from ..history import history_entries
 from ..roles import can_restore, can_write
 from ..tabular.export import export_response
@@ -84,10 +86,13 @@ class ObjectListView(ResourceMixin, View):
             next_query = query.urlencode()
             query.pop("after")
         table = [(obj, [(c, c.value(obj)) for c in r.columns]) for obj in rows]
+        picker = AreaPickerWidget(root=scoping.user_scope_code(request.user) or "",
+                                  leaf_level="village").render("area", request.GET.get("area"))
         ctx = self.base_context(
             headers=[c.header(r.model) for c in r.columns], table=table, filterset=filterset,
             next_query=next_query, first_query=query.urlencode(), paged=bool(after),
             export_query=query.urlencode(), showing_retired=request.GET.get("status") == "retired",
+            area_picker=picker,
         )
         template = "core/_object_table.html" if request.headers.get("HX-Request") else \
             self.template_name
@@ -105,8 +110,9 @@ class ObjectDetailView(ResourceMixin, View):
 
         fields = [(Column(n).header(r.model), Column(n).value(obj)) for n in names]
         fields.append((_("所属区划"), obj.area_label))
-        return render(request, self.template_name,
-                      self.base_context(object=obj, fields=fields, tab="detail"))
+        ctx = self.base_context(object=obj, fields=fields, tab="detail")
+        ctx.update(r.detail_context(request=request, obj=obj))
+        return render(request, r.detail_template or self.template_name, ctx)
 
 
 class ObjectHistoryView(ResourceMixin, View):
@@ -122,7 +128,8 @@ class ObjectEditView(ResourceMixin, View):
     template_name = "core/object_form.html"
 
     def form(self, data=None, instance=None):
-        return self.resource.form_class(data=data, instance=instance, user=self.request.user)
+        return self.resource.form_class(data=data, instance=instance, user=self.request.user,
+                                        initial=self.resource.initial(self.request))
 
     def check_role(self):
         if not can_write(self.request.user, self.resource.model):
@@ -143,18 +150,19 @@ class ObjectEditView(ResourceMixin, View):
         form = self.form(data=request.POST, instance=instance)
         if not form.is_valid():
             return self.show(form, instance, status=400)
-        data = {k: v for k, v in form.cleaned_data.items() if k in form.model_fields()}
+        version = request.POST.get("_version", "")
         try:
-            if instance is None:
-                obj = self.resource.create(actor=request.user, data=data)
-            else:
-                version = request.POST.get("_version", "")
-                obj = self.resource.update(
-                    actor=request.user, instance=instance, data=data,
-                    expected_version=int(version) if version.isdigit() else None)
+            obj = self.resource.save_form(actor=request.user, form=form, instance=instance,
+                                          expected_version=int(version) if version.isdigit()
+                                          else None)
         except ServiceError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            return self.show(form, instance, status=409 if instance else 400)
+            status = 409 if isinstance(exc, ConcurrentEditError) else 400
+            return self.show(form, instance, status=status)
+        except ValidationError as exc:
+            for field, errors in getattr(exc, "message_dict", {None: exc.messages}).items():
+                form.add_error(field if field in form.fields else None, errors)
+            return self.show(form, instance, status=400)
         messages.success(request, _("已保存。"))
         return HttpResponseRedirect(reverse(self.resource.url_name("detail"), args=[obj.pk]))
 

@@ -1,0 +1,12 @@
+from django import template
+from django.template.loader import render_to_string
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def render_section(context, item):
+    """Render one registered page section with its own context plus the page's."""
+    ctx = context.flatten()
+    ctx.update(item["context"])
+    return render_to_string(item["section"].template, ctx, request=context.get("request"))
