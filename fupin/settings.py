@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "fupin.core",
     "fupin.areas",
     "fupin.accounts",
+    "fupin.registry",
 ]
 
 MIDDLEWARE = [
@@ -194,7 +195,21 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui-dist",
     "SWAGGER_UI_FAVICON_HREF": "/static/fupin/favicon.svg",
+    "ENUM_NAME_OVERRIDES": {"WorkPlaceEnum": "fupin.core.codes.WORK_PLACE_CHOICES"},
 }
+
+# Cache: import progress lives here (readable while an import's transaction is open). The
+# file cache works for one machine; several application nodes share Redis or memcached.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+    }
+}
+FUPIN_LABOUR_AGE = (16, 60)  # DESIGN §2: a labourer is 16–60 (configurable)
+FUPIN_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- background work ------------------------------------------------------------
 TASKS = {

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("fupin.core.urls")),
     path("accounts/", include("fupin.accounts.urls")),
     path("areas/", include("fupin.areas.urls")),
+    path("registry/", include("fupin.registry.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", include("fupin.api_urls")),

@@ -15,6 +15,7 @@ INSTALLED_APPS = [*INSTALLED_APPS, "tests.scopedapp"]
 ROOT_URLCONF = "tests.urls"
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {**TASKS, "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 STORAGES = {**STORAGES, "staticfiles": {  # noqa: F405

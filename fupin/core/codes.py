@@ -4,8 +4,10 @@ core/data/codes.csv (list,list_label,code,label). Rosters carry the labels; we s
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from functools import cache
 from importlib.resources import files
+from types import MappingProxyType
 
 from django.db import models
 
@@ -24,9 +26,10 @@ def choices(name: str) -> list[tuple[str, str]]:
     return list(_lists()[name]["codes"].items())
 
 
-def labels(name: str) -> dict[str, str]:
-    """code → label"""
-    return dict(_lists()[name]["codes"])
+@cache
+def labels(name: str) -> Mapping[str, str]:
+    """code → label (one read-only mapping per list, so parsers can cache by identity)"""
+    return MappingProxyType(dict(_lists()[name]["codes"]))
 
 
 def list_label(name: str) -> str:
@@ -63,3 +66,6 @@ SYNONYMS: dict[str, dict[str, str]] = {
 }
 # 子女 / 子 / 女 depend on the person's gender; the importer resolves them from the ID.
 GENDERED_CHILD = {"子女", "孩子"}
+
+# Named for the OpenAPI schema, where two fields share this list (drf-spectacular W001).
+WORK_PLACE_CHOICES = choices("work_place")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -72,8 +74,9 @@ class AccessLog(models.Model):
         REVEAL = "reveal", _("查看明文")
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                              verbose_name=_("操作人"))
+    # empty for the command line, which acts as the system
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                              blank=True, verbose_name=_("操作人"))
     action = models.CharField(_("操作"), max_length=16, choices=Action.choices)
     model = models.CharField(_("数据类型"), max_length=100)
     object_id = models.CharField(_("记录"), max_length=64, blank=True)
@@ -91,3 +94,53 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_id} {self.action} {self.model}"
+
+
+class ImportJob(models.Model):
+    """One upload through the import framework: its file, its column mapping, its state and
+    its report. Visible to its uploader (and administrators)."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("已上传")
+        NEEDS_MAPPING = "mapping", _("待确认列")
+        VALIDATING = "validating", _("校验中")
+        INVALID = "invalid", _("有错误，未导入")
+        READY = "ready", _("校验通过，待确认")
+        COMMITTING = "committing", _("导入中")
+        DONE = "done", _("已导入")
+        FAILED = "failed", _("失败，未导入")
+
+    RUNNING = (Status.VALIDATING, Status.COMMITTING)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                              verbose_name=_("导入人"))
+    spec = models.CharField(_("数据类型"), max_length=50)
+    filename = models.CharField(_("文件名"), max_length=255)
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    size = models.PositiveBigIntegerField(_("大小"), default=0)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices,
+                              default=Status.UPLOADED)
+    mapping = models.JSONField(_("列对应"), null=True, blank=True)
+    header_row = models.PositiveIntegerField(default=0)
+    headers = models.JSONField(default=list, blank=True)
+    total = models.PositiveIntegerField(_("行数"), default=0)
+    error_rows = models.PositiveIntegerField(_("错误行数"), default=0)
+    errors = models.JSONField(default=list, blank=True)
+    error_report = models.FileField(upload_to="imports/%Y/%m/", blank=True)
+    created = models.PositiveIntegerField(_("新增"), default=0)
+    updated = models.PositiveIntegerField(_("更新"), default=0)
+    unchanged = models.PositiveIntegerField(_("未变"), default=0)
+    message = models.CharField(_("说明"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("上传时间"), default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    audit_log = True  # an operational record, written only by the import runner
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+
+    def __str__(self):
+        return f"{self.filename}（{self.get_status_display()}）"

@@ -58,6 +58,7 @@ class Resource:
     icon: str = "table"
     page_size: int = 50
     detail_template: str | None = None
+    import_spec = None  # a tabular ImportSpec: import pages, and exports in its columns
 
     def __init__(self):
         _registry[self.model] = self

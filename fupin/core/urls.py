@@ -1,9 +1,16 @@
 from django.urls import path
 
-from .views import pages
+from .views import imports, pages
 
 app_name = "core"
 urlpatterns = [
     path("", pages.home, name="home"),
     path("retired/", pages.retired, name="retired"),
+    path("imports/", imports.import_list, name="import_list"),
+    path("imports/<str:spec>/template/", imports.import_template, name="import_template"),
+    path("imports/<str:spec>/upload/", imports.import_upload, name="import_upload"),
+    path("imports/jobs/<uuid:pk>/", imports.import_job, name="import_job"),
+    path("imports/jobs/<uuid:pk>/commit/", imports.import_commit, name="import_commit"),
+    path("imports/jobs/<uuid:pk>/mapping/", imports.import_mapping, name="import_mapping"),
+    path("imports/jobs/<uuid:pk>/errors/", imports.import_errors, name="import_errors"),
 ]

@@ -33,7 +33,7 @@ def _export_area_codes(content: bytes) -> list[str]:
     book = CalamineWorkbook.from_filelike(io.BytesIO(content))
     rows = book.get_sheet_by_index(0).to_python()
     header, body = rows[0], rows[1:]
-    col = header.index("所属区划代码")
+    col = header.index("所属区划代码" if "所属区划代码" in header else "区划代码")
     return [str(r[col]) for r in body]
 
 

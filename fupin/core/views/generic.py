@@ -21,7 +21,7 @@ from .. import scoping
 from ..errors import ConcurrentEditError, ServiceError
 from ..history import history_entries
 from ..roles import can_restore, can_write
-from ..tabular.export import export_response
+from ..tabular.export import export_response, spec_export_response
 
 
 class ResourceMixin(LoginRequiredMixin):
@@ -193,5 +193,10 @@ class ObjectRestoreView(ResourceMixin, View):
 class ObjectExportView(ResourceMixin, View):
     def get(self, request):
         qs, _filterset = self.filtered(self.resource.list_queryset(request.user))
+        spec = self.resource.import_spec
+        if spec is not None:  # the list's own spreadsheet: it re-imports losslessly
+            return spec_export_response(request=request, actor=request.user, spec=spec,
+                                        queryset=spec.export_ordering(qs),
+                                        reveal=spec.can_reveal(request.user))
         return export_response(request=request, resource=self.resource,
                                queryset=qs.order_by("pk"))

@@ -14,6 +14,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--password", default=DEMO_PASSWORD,
                             help="演示用户的密码（默认 %(default)s）")
+        parser.add_argument("--scale", type=float, default=1.0,
+                            help="演示数据的规模（1 = 广元 2017 年的规模；测试用 0.01）")
 
     def handle(self, *args, password: str, **options):
         from importlib.resources import files

@@ -1,0 +1,38 @@
+"""The error report: the rows that failed, as they were in the file, with the row number and
+what is wrong, as an .xlsx to fix and upload again."""
+
+from __future__ import annotations
+
+import io
+
+import xlsxwriter
+
+
+def build_error_report(*, spec, headers: list[str], errors) -> bytes:
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet("错误")
+    head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    red = book.add_format({"font_color": "#C00000", "text_wrap": True})
+    text = book.add_format({"num_format": "@"})
+    columns = ["行号", "错误", *headers]
+    for i, title in enumerate(columns):
+        sheet.write_string(0, i, title, head)
+    sheet.set_column(0, 0, 8)
+    sheet.set_column(1, 1, 50)
+    sheet.set_column(2, 1 + len(headers), 14, text)
+    by_line: dict[int, list] = {}
+    for e in errors:
+        entry = by_line.setdefault(e.line, [[], e.raw])
+        entry[0].append(f"{e.column}：{e.message}" if e.column else e.message)
+        if e.raw and not entry[1]:
+            entry[1] = e.raw
+    for r, (line, (messages, raw)) in enumerate(sorted(by_line.items()), start=1):
+        sheet.write_number(r, 0, line)
+        sheet.write_string(r, 1, "；".join(messages), red)
+        for c, value in enumerate(raw or []):
+            if value not in (None, ""):
+                sheet.write_string(r, 2 + c, str(value))
+    sheet.freeze_panes(1, 2)
+    book.close()
+    return out.getvalue()

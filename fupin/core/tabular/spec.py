@@ -1,0 +1,213 @@
+"""Import specs: a list declares its spreadsheet columns once, and the shared importer, the
+template, the error report and the export all read that declaration (CONVENTIONS: shared
+generic parts instead of copies)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from . import parsers
+from .reader import header_key
+
+IGNORED_HEADERS = {"序号", "编号", "No", "No.", "序"}
+
+
+@dataclass(frozen=True)
+class Col:
+    """One column of a spreadsheet."""
+
+    key: str
+    label: str
+    kind: str = "text"  # text|int|decimal|date|id_number|phone|bank_account|bool|choice
+    synonyms: tuple[str, ...] = ()
+    required: bool = False
+    choices: Callable[[], dict[str, str]] | None = None  # code → label
+    choice_synonyms: dict[str, str] | None = None
+    help: str = ""
+    width: int = 14
+    max_length: int | None = None
+
+    @property
+    def is_text_column(self) -> bool:
+        """Columns that Excel must keep as text (long digit strings)."""
+        return self.kind in {"id_number", "phone", "bank_account", "text"}
+
+    def parser(self) -> Callable[[Any], Any]:
+        """The cell parser of this column, built once (lookup tables included)."""
+        if self.kind == "text":
+            limit = self.max_length
+
+            def parse_text(value):
+                text = parsers.clean_text(value)
+                if limit and len(text) > limit:
+                    raise parsers.CellError(_("不能超过 %(n)s 个字") % {"n": limit})
+                return text
+
+            return parse_text
+        if self.kind == "choice":
+            return parsers.choice_parser(self.choices(), self.choice_synonyms)
+        return getattr(parsers, f"parse_{self.kind}")
+
+    def parse(self, value: Any):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if self.required:
+                raise parsers.CellError(_("必填，不能为空"))
+            return None
+        return self.parser()(value)
+
+    def format(self, value) -> Any:
+        """The cell value of an export (the inverse of parse)."""
+        if value is None or value == "":
+            return ""
+        if self.kind == "choice":
+            return self.choices().get(value, value)
+        if self.kind == "bool":
+            return _("是") if value else _("否")
+        if self.kind == "date":
+            return value.isoformat()
+        return value
+
+
+@dataclass
+class ParsedRow:
+    line: int  # row number in the spreadsheet (1-based), for messages
+    values: dict[str, Any]
+    raw: list  # the original cells, for the error report
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (column label, message)
+
+    def error(self, label: str, message: str) -> None:
+        self.errors.append((str(label), str(message)))
+
+
+@dataclass
+class Outcome:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def as_dict(self) -> dict:
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+
+
+class ImportSpec:
+    """Subclass per list: declare `name`, `title`, `columns`; implement `validate` (rules
+    across rows and against the database) and `commit` (all-or-nothing, idempotent)."""
+
+    name: str = ""
+    title: str = ""
+    columns: list[Col] = []
+    instructions: list[str] = []
+    model = None
+
+    # --- headers ------------------------------------------------------------------------
+    def column(self, key: str) -> Col:
+        index = self.__dict__.get("_by_key")
+        if index is None:
+            index = self.__dict__["_by_key"] = {c.key: c for c in self.columns}
+        return index[key]
+
+    def _header_index(self) -> dict[str, str]:
+        index = {}
+        for col in self.columns:
+            for text in (col.label, *col.synonyms):
+                index[header_key(text)] = col.key
+        return index
+
+    def matcher(self) -> Callable[[str], str | None]:
+        index = self._header_index()
+        return lambda text: index.get(header_key(text))
+
+    def ignored(self, text: str) -> bool:
+        return header_key(text) in {header_key(h) for h in IGNORED_HEADERS}
+
+    def missing_required(self, keys: Iterable[str]) -> list[Col]:
+        keys = set(keys)
+        return [c for c in self.columns if c.required and c.key not in keys]
+
+    # --- rows ---------------------------------------------------------------------------
+    def compile(self, mapping: dict[int, str]) -> list[tuple]:
+        """(column index, key, parser, required, label) for each mapped column."""
+        return [(index, key, self.column(key).parser(), self.column(key).required,
+                 self.column(key).label) for index, key in mapping.items()]
+
+    def parse_row(self, line: int, cells: list, mapping: dict[int, str],
+                  compiled: list[tuple] | None = None) -> ParsedRow:
+        row = ParsedRow(line=line, values={}, raw=cells)
+        values = row.values
+        width = len(cells)
+        for index, key, parse, required, label in compiled or self.compile(mapping):
+            value = cells[index] if index < width else None
+            if value is None or value == "" or (value.__class__ is str and not value.strip()):
+                if required:
+                    row.error(label, _("必填，不能为空"))
+                values[key] = None
+                continue
+            try:
+                values[key] = parse(value)
+            except parsers.CellError as exc:
+                row.error(label, exc.message)
+        present = set(mapping.values())
+        for col in self.columns:
+            if col.required and col.key not in present:
+                row.error(col.label, _("缺少此列"))
+        return row
+
+    # The importer calls these in order: start → derive + check (per chunk) → finish, and,
+    # when nothing failed, derive + write (per chunk, inside one transaction) → finalize.
+    def start(self, *, actor):
+        """State carried across chunks (indexes for duplicates, resolved areas, …)."""
+        return {"actor": actor}
+
+    def derive(self, rows: list[ParsedRow], state) -> None:
+        """Per-row values computed from the parsed cells (both passes run it)."""
+
+    def check(self, rows: list[ParsedRow], state) -> None:
+        """Rules across rows and against the database; record errors on the rows."""
+
+    def finish(self, state) -> list[tuple[int, str, str]]:
+        """Errors only visible once every row is seen: (line, column label, message)."""
+        return []
+
+    def write(self, rows: list[ParsedRow], state) -> Outcome:
+        raise NotImplementedError
+
+    def finalize(self, state) -> None:
+        """Last writes inside the transaction (e.g. links across chunks)."""
+
+    # --- export ---------------------------------------------------------------------------
+    def export_ordering(self, queryset):
+        """Order (and join) an export's records."""
+        return queryset.order_by("pk")
+
+    def can_reveal(self, user) -> bool:
+        """Whether the user's export carries personal data in clear."""
+        return False
+
+    def export_rows(self, queryset, *, reveal: bool) -> Iterable[list]:
+        raise NotImplementedError
+
+
+_specs: dict[str, ImportSpec] = {}
+
+
+def register(spec: ImportSpec) -> ImportSpec:
+    _specs[spec.name] = spec
+    return spec
+
+
+def get_spec(name: str) -> ImportSpec | None:
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("imports")
+    return _specs.get(name)
+
+
+def all_specs() -> list[ImportSpec]:
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("imports")
+    return list(_specs.values())

@@ -1,0 +1,116 @@
+from django.http import Http404
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import exceptions, serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from fupin.core.api import ScopedModelViewSet, router
+from fupin.core.errors import ServiceError
+
+from . import services
+from .filters import HouseholdFilter, PersonFilter
+from .identity import IdNumberError, parse_id_number
+from .models import PROTECTED, Household, Person
+
+
+class HouseholdSerializer(serializers.ModelSerializer):
+    head_name = serializers.CharField(source="head.name", read_only=True, default="")
+    number = serializers.CharField(required=False, allow_blank=True, max_length=30)
+
+    class Meta:
+        model = Household
+        fields = ["id", "number", "area_code", "head", "head_name", "identified_year",
+                  "household_kind", "poverty_status", "exit_year", "poverty_cause", "address",
+                  "version", "retired_at"]
+        read_only_fields = ["head", "version", "retired_at"]
+        extra_kwargs = {"number": {"validators": []}}
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    """Protected values are masked on the way out, for every role (reveal one through
+    /reveal/, which is logged); they are written in clear and stored encrypted."""
+
+    household = serializers.PrimaryKeyRelatedField(queryset=Household.objects.none())
+    id_number = serializers.CharField(write_only=True, required=False)
+    phone = serializers.CharField(write_only=True, required=False, allow_blank=True)
+    bank_account = serializers.CharField(write_only=True, required=False, allow_blank=True)
+
+    class Meta:
+        model = Person
+        fields = ["id", "household", "area_code", "name", "id_number", "id_number_masked",
+                  "birth_date", "gender", "relation", "education", "schooling", "health",
+                  "labour_capacity", "skills", "phone", "phone_masked", "bank_name",
+                  "bank_account", "bank_account_masked", "wants_training", "training_wish",
+                  "wants_work", "work_place_wish", "industry_wish", "expected_wage",
+                  "employment_status", "work_place", "employer", "complete", "missing",
+                  "version", "retired_at"]
+        read_only_fields = ["area_code", "id_number_masked", "birth_date", "gender",
+                            "phone_masked", "bank_account_masked", "complete", "missing",
+                            "version", "retired_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["household"].queryset = Household.objects.visible_to(
+                request.user).active()
+
+    def validate_id_number(self, value):
+        try:
+            return parse_id_number(value).number
+        except IdNumberError as exc:
+            raise serializers.ValidationError(exc.message) from exc
+
+
+def _split(data: dict) -> tuple[dict, dict]:
+    protected = {k: data.pop(k) for k in list(data) if k in PROTECTED}
+    return data, protected
+
+
+class HouseholdViewSet(ScopedModelViewSet):
+    model = Household
+    serializer_class = HouseholdSerializer
+    filterset_class = HouseholdFilter
+
+
+class PersonViewSet(ScopedModelViewSet):
+    model = Person
+    serializer_class = PersonSerializer
+    filterset_class = PersonFilter
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("household")
+
+    def create_record(self, *, actor, data):
+        data, protected = _split(data)
+        if not protected.get("id_number"):
+            raise ServiceError("请填写身份证号。", field="id_number")
+        household = data.pop("household")
+        return services.person_register(actor=actor, household=household, data=data,
+                                        protected=protected)
+
+    def update_record(self, *, actor, instance, data, expected_version):
+        data, protected = _split(data)
+        return services.person_update(actor=actor, person=instance, data=data,
+                                      protected=protected, expected_version=expected_version)
+
+    @extend_schema(request=inline_serializer("RevealRequest", {
+        "field": serializers.ChoiceField(choices=list(PROTECTED))}),
+        responses=inline_serializer("Revealed", {"value": serializers.CharField()}))
+    @action(detail=True, methods=["post"])
+    def reveal(self, request, pk=None):
+        """One protected value in clear, for roles that may see it; logged."""
+        person = self.get_object()
+        field = request.data.get("field", "")
+        try:
+            value = services.person_reveal(actor=request.user, person=person, field=field,
+                                           request=request._request)
+        except ServiceError as exc:
+            raise exceptions.PermissionDenied(exc.message) from exc
+        except Http404 as exc:
+            raise exceptions.NotFound() from exc
+        return Response({"value": value})
+
+
+router.register("households", HouseholdViewSet, basename="household")
+router.register("persons", PersonViewSet, basename="person")

@@ -1,0 +1,66 @@
+"""Reads of the registry. All start from `visible_to(user)`."""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import Count, Q, QuerySet
+
+from fupin.core import crypto
+from fupin.core.roles import Role
+from fupin.core.tabular.parsers import clean_text
+
+from .models import Household, Person
+
+# DESIGN §1: leader, inspector, expert and technician see personal data masked only.
+PERSONAL_DATA_ROLES = frozenset({Role.ADMIN, Role.COUNTY_OFFICER, Role.TOWNSHIP_OFFICER,
+                                 Role.VILLAGE_WORKER})
+
+ID_RE = re.compile(r"^\d{17}[\dX]$")
+PHONE_RE = re.compile(r"^1\d{10}$")
+PINYIN_RE = re.compile(r"^[a-z]+$")
+
+
+def can_see_personal(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and (
+        user.is_superuser or getattr(user, "role", None) in PERSONAL_DATA_ROLES))
+
+
+def person_search(qs: QuerySet, q: str) -> QuerySet:
+    """By name, by pinyin (full or initials: "zs" finds 张三), by ID number or phone (exact,
+    through the keyed hash — the clear values are not in the database)."""
+    q = clean_text(q).replace(" ", "")
+    if not q:
+        return qs
+    upper = q.upper()
+    if ID_RE.match(upper):
+        return qs.filter(id_number_hash=crypto.blind_index(upper))
+    if PHONE_RE.match(q):
+        return qs.filter(phone_hash=crypto.blind_index(q))
+    lower = q.lower()
+    if PINYIN_RE.match(lower):
+        return qs.filter(Q(name_initials__startswith=lower) | Q(name_pinyin__startswith=lower))
+    return qs.filter(name__contains=q)
+
+
+def person_list(*, user) -> QuerySet:
+    return Person.objects.visible_to(user).select_related("household")
+
+
+def household_list(*, user) -> QuerySet:
+    return Household.objects.visible_to(user).select_related("head")
+
+
+def household_members(*, user, household: Household) -> QuerySet:
+    return Person.objects.visible_to(user).filter(household=household).active().order_by(
+        "relation", "birth_date")
+
+
+def incomplete_by_village(*, user, area_prefix: str = "") -> list[dict]:
+    """Per village: how many registrations are incomplete out of how many (DESIGN §2)."""
+    qs = Person.objects.visible_to(user).active()
+    if area_prefix:
+        qs = qs.filter(area_code__startswith=area_prefix)
+    return list(qs.values("area_code").annotate(
+        total=Count("id"), incomplete=Count("id", filter=Q(complete=False)),
+    ).filter(incomplete__gt=0).order_by("-incomplete", "area_code"))

@@ -1,0 +1,203 @@
+"""Writes of the registry (DESIGN §2). Every path — form, API, import, generator — prepares a
+person through `person_prepare`, so identity, protected fields, pinyin and completeness are
+derived the same way everywhere."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from pypinyin import Style, lazy_pinyin
+
+from fupin.core import crypto, scoping
+from fupin.core import services as core_services
+from fupin.core.errors import ServiceError
+from fupin.core.models import AccessLog
+
+from .identity import IdNumberError, parse_id_number
+from .models import PROTECTED, Household, Person
+from .rules import apply_completeness
+
+HEAD = "01"  # relation code of 户主
+
+
+def pinyin_of(name: str) -> tuple[str, str]:
+    syllables = lazy_pinyin(name, errors="ignore")
+    initials = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")
+    return "".join(syllables).lower()[:200], "".join(initials).lower()[:50]
+
+
+def person_prepare(person: Person, *, data: dict, protected: dict) -> set[str]:
+    """Apply plain `data` and `protected` values ({field: clear value or None to keep}) to an
+    unsaved or locked person; derive identity, pinyin and completeness. Returns the names of
+    the fields that changed (empty: nothing to save)."""
+    changed = set()
+    for key, value in data.items():
+        if getattr(person, key) != value:
+            setattr(person, key, value)
+            changed.add(key)
+    id_number = protected.get("id_number")
+    if id_number is not None:
+        try:
+            identity = parse_id_number(id_number)
+        except IdNumberError as exc:
+            raise ServiceError(exc.message, field="id_number") from exc
+        if person.set_protected("id_number", identity.number):
+            changed.add("id_number")
+        person.birth_date, person.gender = identity.birth_date, identity.gender
+    for field in ("phone", "bank_account"):
+        if protected.get(field) is not None and person.set_protected(field, protected[field]):
+            changed.add(field)
+    if "name" in changed or not person.name_pinyin:
+        person.name_pinyin, person.name_initials = pinyin_of(person.name)
+    before = (person.complete, person.missing)
+    apply_completeness(person)
+    if (person.complete, person.missing) != before:
+        changed.add("complete")
+    return changed
+
+
+def _check_unique_id(person: Person, actor) -> None:
+    clash = Person.objects.filter(id_number_hash=person.id_number_hash).exclude(pk=person.pk)
+    other = clash.first()
+    if other is None:
+        return
+    if scoping.in_scope(actor, other.area_code):
+        raise ServiceError(_("该身份证号已登记：%(name)s（%(area)s）")
+                           % {"name": other.name, "area": other.area_label}, field="id_number")
+    raise ServiceError(_("该身份证号已在其他地区登记，请联系上级经办核实。"), field="id_number")
+
+
+def _sync_head(household: Household, actor) -> None:
+    """DESIGN §2: a household has one head — the active member whose relation is 户主."""
+    heads = list(household.members.active().filter(relation=HEAD).values_list("pk", flat=True))
+    if len(heads) > 1:
+        raise ServiceError(_("一户只能有一位户主；请先修改原户主的“与户主关系”。"),
+                           field="relation")
+    head = heads[0] if heads else None
+    if household.head_id != head:
+        household.head_id = head
+        household.version += 1
+        household._history_user = actor
+        household.updated_at = timezone.now()
+        household.save(update_fields=["head", "version", "updated_at"])
+
+
+def _next_number(area_code: str) -> str:
+    n = Household.objects.filter(area_code=area_code).count() + 1
+    while Household.objects.filter(number=f"{area_code}{n:04d}").exists():
+        n += 1
+    return f"{area_code}{n:04d}"
+
+
+@transaction.atomic
+def household_create(*, actor, data: dict) -> Household:
+    data = dict(data)
+    if not data.get("number"):
+        data["number"] = _next_number(data.get("area_code") or "")
+    elif Household.objects.filter(number=data["number"]).exists():
+        raise ServiceError(_("户编号已存在。"), field="number")
+    return core_services.record_create(actor=actor, model=Household, data=data)
+
+
+@transaction.atomic
+def household_update(*, actor, household: Household, data: dict, expected_version):
+    data = dict(data)
+    moved = "area_code" in data and data["area_code"] != household.area_code
+    if "number" in data and Household.objects.filter(number=data["number"]).exclude(
+            pk=household.pk).exists():
+        raise ServiceError(_("户编号已存在。"), field="number")
+    household = core_services.record_update(actor=actor, instance=household, data=data,
+                                            expected_version=expected_version)
+    if moved:  # members live where their household lives
+        for person in household.members.all():
+            person_update(actor=actor, person=person,
+                          data={"area_code": household.area_code}, protected={},
+                          expected_version=None)
+    return household
+
+
+@transaction.atomic
+def person_register(*, actor, household: Household, data: dict, protected: dict) -> Person:
+    scoping.assert_in_scope(actor, household.area_code)
+    if household.retired_at is not None:
+        raise ServiceError(_("该贫困户已停用，不能添加成员。"))
+    if not protected.get("id_number"):
+        raise ServiceError(_("请填写身份证号。"), field="id_number")
+    person = Person(household=household, area_code=household.area_code)
+    person_prepare(person, data=data, protected=protected)
+    _check_unique_id(person, actor)
+    core_services.check_write(actor, Person, person.area_code)
+    person.full_clean(exclude=["household"])
+    person._history_user = actor
+    person.save()
+    _sync_head(household, actor)
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor, person: Person, data: dict, protected: dict,
+                  expected_version: int | None) -> Person:
+    scoping.assert_in_scope(actor, person.area_code)
+    current = Person.objects.select_for_update().get(pk=person.pk)
+    core_services.check_version(current, expected_version)
+    household_id = current.household_id
+    changed = person_prepare(current, data=data, protected=protected)
+    if not changed:
+        return current
+    if current.household_id != household_id:
+        new = Household.objects.get(pk=current.household_id)
+        scoping.assert_in_scope(actor, new.area_code)
+        current.area_code = new.area_code
+    _check_unique_id(current, actor)
+    core_services.check_write(actor, Person, current.area_code)
+    current.full_clean(exclude=["household"])
+    current.version += 1
+    current.updated_at = timezone.now()
+    current._history_user = actor
+    current.save()
+    _sync_head(current.household, actor)
+    if current.household_id != household_id:
+        _sync_head(Household.objects.get(pk=household_id), actor)
+    return current
+
+
+def person_reveal(*, actor, person: Person, field: str, request=None) -> str:
+    """One protected value in clear, for a role that may see it; logged (who, when, what)."""
+    from .selectors import can_see_personal
+
+    if field not in PROTECTED:
+        raise ServiceError(_("未知字段。"))
+    scoping.assert_in_scope(actor, person.area_code)
+    if not can_see_personal(actor):
+        raise ServiceError(_("您的角色无权查看完整的个人信息。"))
+    value = person.reveal(field)
+    core_services.access_log_record(actor=actor, action=AccessLog.Action.REVEAL, model=Person,
+                                    object_id=person.pk, field=field, rows=1, request=request)
+    return value
+
+
+def protected_lookup_hash(field: str, value: str) -> str:
+    return crypto.blind_index(value)
+
+
+@transaction.atomic
+def person_retire(*, actor, person: Person, reason: str = "") -> Person:
+    person = core_services.record_retire(actor=actor, instance=person, reason=reason)
+    _sync_head(person.household, actor)
+    return person
+
+
+@transaction.atomic
+def person_restore(*, actor, person: Person) -> Person:
+    person = core_services.record_restore(actor=actor, instance=person)
+    _sync_head(person.household, actor)
+    return person
+
+
+@transaction.atomic
+def household_retire(*, actor, household: Household, reason: str = "") -> Household:
+    """Retiring a household retires its members too (nothing is deleted)."""
+    for person in household.members.active():
+        core_services.record_retire(actor=actor, instance=person, reason=reason)
+    return core_services.record_retire(actor=actor, instance=household, reason=reason)
