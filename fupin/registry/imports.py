@@ -105,7 +105,8 @@ COLUMNS = [
 
 
 def name_variants(name: str) -> set[str]:
-    """Roster spellings of an official name: 翠屏社区居民委员会 → 翠屏社区; 某某村民委员会 → 某某村."""
+    """Roster spellings of an official name: 翠屏社区居民委员会 → 翠屏社区;
+    某某村民委员会 → 某某村."""
     out = {name}
     for suffix, short in (("村民委员会", "村"), ("居民委员会", ""), ("委员会", ""),
                           ("村委会", "村"), ("居委会", "")):
@@ -199,7 +200,7 @@ class PersonImport(ImportSpec):
             self._check_row(row, state)
         # against the database: an ID registered outside the uploader's scope
         hashes = {row.values["_hash"]: row for row in rows if row.values.get("_hash")}
-        for pk, digest, area in Person.objects.filter(id_number_hash__in=list(hashes)) \
+        for _pk, digest, area in Person.objects.filter(id_number_hash__in=list(hashes)) \
                 .values_list("pk", "id_number_hash", "area_code"):
             row = hashes[digest]
             if not scoping.in_scope(actor, area):

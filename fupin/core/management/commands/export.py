@@ -9,7 +9,8 @@ from fupin.core.tabular.spec import all_specs, get_spec
 
 
 class Command(BaseCommand):
-    help = "导出为可重新导入的 Excel（含明文个人信息，记入访问日志）：fupin export persons --area CODE FILE.xlsx"
+    help = ("导出为可重新导入的 Excel（含明文个人信息，记入访问日志）："
+            "fupin export persons --area CODE FILE.xlsx")
 
     def add_arguments(self, parser):
         parser.add_argument("spec")

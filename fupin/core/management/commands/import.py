@@ -18,6 +18,8 @@ class Command(BaseCommand):
                             help="以该用户的身份和管辖范围导入")
 
     def handle(self, *args, spec, file, username, **options):
+        self.verbosity = options.get("verbosity", 1)
+        self._shown = (None, -1)
         import_spec = get_spec(spec)
         if import_spec is None:
             names = "、".join(s.name for s in all_specs())
@@ -32,8 +34,8 @@ class Command(BaseCommand):
             report = importer.commit(import_spec, table, actor=actor,
                                      progress=self._progress)
         except importer.NeedsMapping as exc:
-            raise CommandError("表头无法确定，缺少：" + "、".join(exc.missing or ["（列重复或无法识别）"])) \
-                from exc
+            missing = "、".join(exc.missing or ["（列重复或无法识别）"])
+            raise CommandError(f"表头无法确定，缺少：{missing}") from exc
         except TabularError as exc:
             raise CommandError(exc.message) from exc
         if not report.ok:
@@ -45,5 +47,10 @@ class Command(BaseCommand):
                           f"未变 {o.unchanged}")
 
     def _progress(self, phase, done, total):
-        if self.verbosity > 1:
-            self.stderr.write(f"{phase} {done}/{total}")
+        """Long imports show progress: a line every 10 %."""
+        step = done * 10 // max(total, 1)
+        if self.verbosity < 1 or total < 5000 or self._shown == (phase, step):
+            return
+        self._shown = (phase, step)
+        label = "写入" if phase == "commit" else "校验"
+        self.stderr.write(f"{label} {done}/{total}（{step * 10}%）")

@@ -5,7 +5,8 @@ from fupin.registry.generator import generate
 
 
 class Command(BaseCommand):
-    help = "生成测试用的登记数据（同一 seed 生成同样的数据）：fupin generate persons --count N --area CODE --seed S"
+    help = ("生成测试用的登记数据（同一 seed 生成同样的数据）："
+            "fupin generate persons --count N --area CODE --seed S")
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=["persons"])
@@ -27,4 +28,5 @@ class Command(BaseCommand):
                 self.stderr.write(f"第 {e.line} 行 {e.column}：{e.message}")
             raise CommandError("生成的数据未通过校验")
         o = report.outcome
-        self.stdout.write(f"{report.total} 人：新增 {o.created}，更新 {o.updated}，未变 {o.unchanged}")
+        self.stdout.write(f"{report.total} 人：新增 {o.created}，更新 {o.updated}，"
+                          f"未变 {o.unchanged}")
