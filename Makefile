@@ -56,6 +56,9 @@ run: install
 	@echo "登录：浏览器打开 http://127.0.0.1:8000 ，用户名 village_a，密码见上方。"
 	@echo "Log in: open http://127.0.0.1:8000 as user village_a with the password printed above."
 	@echo
+	@# the background worker (large imports) runs beside the server and stops with it
+	$(DEV_ENV) $(BIN)/fupin db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(BIN)/fupin runserver 127.0.0.1:8000
 
 # --- tests ---------------------------------------------------------------------------------

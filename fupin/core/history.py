@@ -8,7 +8,10 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 KIND = {"+": _("创建"), "~": _("修改"), "-": _("删除")}
-HIDDEN = {"version", "updated_at"}
+# bookkeeping, and the ciphertext and keyed hash of protected values (their masked form is
+# shown instead)
+HIDDEN = {"version", "updated_at", "name_pinyin", "name_initials"}
+HIDDEN_SUFFIXES = ("_enc", "_hash")
 
 
 @dataclass
@@ -49,17 +52,20 @@ def history_entries(obj, limit: int = 200) -> list[Entry]:
     records = list(obj.history.select_related("history_user").order_by("-history_date",
                                                                           "-history_id")[
         : limit + 1])
+    tracked = [(f.name, f.attname) for f in (records[0].tracked_fields if records else [])
+               if f.name not in HIDDEN and not f.name.endswith(HIDDEN_SUFFIXES)]
     entries = []
     for i, rec in enumerate(records[:limit]):
         prev = records[i + 1] if i + 1 < len(records) else None
         changes = []
         if prev is not None and rec.history_type == "~":
-            delta = rec.diff_against(prev)
-            for c in delta.changes:
-                if c.field in HIDDEN:
-                    continue
-                changes.append(Change(_label(model, c.field), _display(model, c.field, c.old),
-                                      _display(model, c.field, c.new)))
+            # every tracked field, not only the editable ones (simple-history's diff skips
+            # non-editable fields, yet derived values and masked protected values change)
+            for name, attname in tracked:
+                old, new = getattr(prev, attname), getattr(rec, attname)
+                if old != new:
+                    changes.append(Change(_label(model, name), _display(model, name, old),
+                                          _display(model, name, new)))
         kind = KIND.get(rec.history_type, rec.history_type)
         if rec.history_type == "~" and prev is not None:
             if getattr(rec, "retired_at", None) and not getattr(prev, "retired_at", None):

@@ -18,6 +18,8 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 __all__ = [
     "CellError",
     "choice_parser",
@@ -112,19 +114,21 @@ def _number_text(value, what: str) -> str:
     if bare[:1] == "¥":
         bare = bare[1:]
     if bare[-1:] == "%":
-        raise CellError(f"“{_show(value)}”不是有效的{what}：请不要填写百分号")
+        raise CellError(_("“%(value)s”不是有效的%(what)s：请不要填写百分号")
+                        % {"value": _show(value), "what": what})
     unit = _UNIT.match(bare)
     if unit:
         if _SCALING.search(unit.group(2)):
             raise CellError(
-                f"“{_show(value)}”不是有效的{what}：请填写完整数字，"
-                f"不要用“{unit.group(2)}”等单位"
+                _("“%(value)s”不是有效的%(what)s：请填写完整数字，不要用“%(unit)s”等单位")
+                % {"value": _show(value), "what": what, "unit": unit.group(2)}
             )
         bare = unit.group(1)
     if _GROUPED.match(bare):
         bare = bare.replace(",", "")
     if not _NUMBER.match(bare):
-        raise CellError(f"“{_show(value)}”不是有效的{what}，请填写数字")
+        raise CellError(_("“%(value)s”不是有效的%(what)s，请填写数字")
+                        % {"value": _show(value), "what": what})
     return bare
 
 
@@ -133,18 +137,18 @@ def parse_int(value) -> int | None:
     if is_blank(value):
         return None
     if isinstance(value, bool):
-        raise CellError(f"“{_show(value)}”不是整数")
+        raise CellError(_("“%(value)s”不是整数") % {"value": _show(value)})
     if isinstance(value, int):
         return value
     if isinstance(value, float):
         if value.is_integer():
             return int(value)
-        raise CellError(f"“{_show(value)}”不是整数")
+        raise CellError(_("“%(value)s”不是整数") % {"value": _show(value)})
     if not isinstance(value, str):
-        raise CellError(f"“{_show(value)}”不是整数")
-    number = Decimal(_number_text(value, "整数"))
+        raise CellError(_("“%(value)s”不是整数") % {"value": _show(value)})
+    number = Decimal(_number_text(value, _("整数")))
     if number != number.to_integral_value():
-        raise CellError(f"“{_show(value)}”不是整数")
+        raise CellError(_("“%(value)s”不是整数") % {"value": _show(value)})
     return int(number)
 
 
@@ -153,27 +157,26 @@ def parse_decimal(value) -> Decimal | None:
     if is_blank(value):
         return None
     if isinstance(value, bool):
-        raise CellError(f"“{_show(value)}”不是有效的数字")
+        raise CellError(_("“%(value)s”不是有效的数字") % {"value": _show(value)})
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
-            raise CellError(f"“{_show(value)}”不是有效的数字")
+            raise CellError(_("“%(value)s”不是有效的数字") % {"value": _show(value)})
         # Excel shows 15 significant digits: a sum that came out as 0.30000000000000004
         # is the 0.3 the user sees.
         return Decimal(format(value, ".15g"))
     if not isinstance(value, str):
-        raise CellError(f"“{_show(value)}”不是有效的数字")
+        raise CellError(_("“%(value)s”不是有效的数字") % {"value": _show(value)})
     try:
-        return Decimal(_number_text(value, "数字"))
+        return Decimal(_number_text(value, _("数字")))
     except InvalidOperation:  # pragma: no cover - _number_text only lets numbers through
-        raise CellError(f"“{_show(value)}”不是有效的数字") from None
+        raise CellError(_("“%(value)s”不是有效的数字") % {"value": _show(value)}) from None
 
 
 # ---------------------------------------------------------------------------------------
 # Dates
 
-_DATE_HINT = "（可写 2017-03-05、2017/3/5、2017年3月5日）"
 _EXCEL_EPOCH = datetime.date(1899, 12, 30)
 _SERIAL_MIN, _SERIAL_MAX = 1, 80000  # 1900-01-01 … 2119-01-11
 _YMD_MIN, _YMD_MAX = 19000101, 21001231
@@ -192,7 +195,15 @@ _PARTIAL_FORMS = [
 
 
 def _bad_date(value) -> CellError:
-    return CellError(f"“{_show(value)}”不是有效日期{_DATE_HINT}")
+    return CellError(_("“%(value)s”不是有效日期（可写 2017-03-05、2017/3/5、2017年3月5日）")
+                     % {"value": _show(value)})
+
+
+def _partial_date(value) -> CellError:
+    return CellError(
+        _("“%(value)s”缺少月或日，请填写完整日期（可写 2017-03-05、2017/3/5、2017年3月5日）")
+        % {"value": _show(value)}
+    )
 
 
 def _from_serial(value, serial: int) -> datetime.date:
@@ -239,7 +250,7 @@ def parse_date(value) -> datetime.date | None:
         if 1900 <= whole <= 2100:
             # 2017 or 2017.03 typed into a General cell is a year (and month), not the
             # serial of a day in 1905.
-            raise CellError(f"“{_show(value)}”缺少月或日，请填写完整日期{_DATE_HINT}")
+            raise _partial_date(value)
         if whole == value and _YMD_MIN <= whole <= _YMD_MAX:
             return _from_ymd(value, whole // 10000, whole // 100 % 100, whole % 100)
         return _from_serial(value, whole)
@@ -252,7 +263,7 @@ def parse_date(value) -> datetime.date | None:
             return _from_ymd(value, year, month, day)
     for form in _PARTIAL_FORMS:
         if form.match(text):
-            raise CellError(f"“{_show(value)}”缺少月或日，请填写完整日期{_DATE_HINT}")
+            raise _partial_date(value)
     raise _bad_date(value)
 
 
@@ -260,25 +271,34 @@ def parse_date(value) -> datetime.date | None:
 # Identifiers: ID numbers, phone numbers, bank accounts
 
 _ID_CHARS = re.compile(r"^[0-9X]+$")
-_EXCEL_NUMBER_DAMAGE = (
-    "{what}被 Excel 当成了数字，末几位已丢失，请把该列设为“文本”格式后重新填写"
-)
 
 
 def _damaged_number(value, what: str) -> CellError:
-    return CellError(_EXCEL_NUMBER_DAMAGE.format(what=what))
+    return CellError(
+        _("%(what)s被 Excel 当成了数字，末几位已丢失，请把该列设为“文本”格式后重新填写")
+        % {"what": what}
+    )
+
+
+def _not_valid(value, what: str) -> CellError:
+    return CellError(_("“%(value)s”不是有效的%(what)s") % {"value": _show(value), "what": what})
 
 
 def _digits_of_number(value, what: str) -> str:
     """The digits of a numeric cell holding an identifier, or CellError if Excel rounded it."""
     if isinstance(value, bool) or value != value:
-        raise CellError(f"“{_show(value)}”不是有效的{what}")
+        raise _not_valid(value, what)
     if isinstance(value, float) and not value.is_integer():
-        raise CellError(f"“{_show(value)}”不是有效的{what}")
+        raise _not_valid(value, what)
     number = int(value)
     if abs(number) >= 10**_EXACT_DIGITS:
         raise _damaged_number(value, what)
     return str(abs(number))
+
+
+def _old_id(digits: str) -> CellError:
+    return CellError(_("“%(digits)s”是 15 位的旧身份证号，请填写 18 位身份证号")
+                     % {"digits": digits})
 
 
 def parse_id_number(value) -> str | None:
@@ -286,27 +306,30 @@ def parse_id_number(value) -> str | None:
 
     The checksum, region and birth date are checked by the domain layer (python-stdnum).
     """
-    what = "身份证号"
+    what = _("身份证号")
     if is_blank(value):
         return None
     if isinstance(value, int | float):
         digits = _digits_of_number(value, what)
         if len(digits) == 15:
-            raise CellError(f"“{digits}”是 15 位的旧身份证号，请填写 18 位身份证号")
-        raise CellError(f"身份证号应为 18 位，“{digits}”只有 {len(digits)} 位")
+            raise _old_id(digits)
+        raise CellError(_("身份证号应为 18 位，“%(digits)s”只有 %(count)s 位")
+                        % {"digits": digits, "count": len(digits)})
     if not isinstance(value, str):
-        raise CellError(f"“{_show(value)}”不是有效的身份证号")
+        raise CellError(_("“%(value)s”不是有效的身份证号") % {"value": _show(value)})
     text = _SPACES.sub("", _nfkc(value)).lstrip("'").upper()
     if _SCIENTIFIC.match(text):
         raise _damaged_number(value, what)
     if text.isdigit() and len(text) == 15:
-        raise CellError(f"“{text}”是 15 位的旧身份证号，请填写 18 位身份证号")
+        raise _old_id(text)
     if not _ID_CHARS.match(text):
-        raise CellError(f"“{_show(value)}”不是有效的身份证号：只能包含数字和 X")
+        raise CellError(_("“%(value)s”不是有效的身份证号：只能包含数字和 X")
+                        % {"value": _show(value)})
     if len(text) != 18:
-        raise CellError(f"身份证号应为 18 位，“{text}”有 {len(text)} 位")
+        raise CellError(_("身份证号应为 18 位，“%(digits)s”有 %(count)s 位")
+                        % {"digits": text, "count": len(text)})
     if "X" in text[:17]:
-        raise CellError(f"“{text}”不是有效的身份证号：X 只能是最后一位")
+        raise CellError(_("“%(value)s”不是有效的身份证号：X 只能是最后一位") % {"value": text})
     return text
 
 
@@ -330,18 +353,17 @@ def parse_phone(value) -> str | None:
     if is_blank(value):
         return None
     if isinstance(value, int | float):
-        text = _digits_of_number(value, "电话号码")
+        text = _digits_of_number(value, _("电话号码"))
         if 9 <= len(text) <= 11 and not text.startswith(("1", "86")):
-            raise CellError(
-                "电话号码被 Excel 当成了数字，区号开头的 0 已丢失，"
-                "请把该列设为“文本”格式后重新填写"
-            )
+            raise CellError(_("电话号码被 Excel 当成了数字，区号开头的 0 已丢失，"
+                              "请把该列设为“文本”格式后重新填写"))
     elif isinstance(value, str):
         text = _SPACES.sub("", _nfkc(value))
     else:
-        raise CellError(f"“{_show(value)}”不是有效的电话号码")
+        raise CellError(_("“%(value)s”不是有效的电话号码") % {"value": _show(value)})
     if _SEVERAL.search(text) or len(_MOBILE_ANYWHERE.findall(text)) > 1:
-        raise CellError(f"“{_show(value)}”：一个单元格只能填写一个电话号码")
+        raise CellError(_("“%(value)s”：一个单元格只能填写一个电话号码")
+                        % {"value": _show(value)})
     text = _COUNTRY.sub("", _COUNTRY_BEFORE_MOBILE.sub("", text))
     bracketed = _BRACKETED_AREA.match(text)
     if bracketed:
@@ -357,16 +379,19 @@ def parse_phone(value) -> str | None:
             area_len = 3 if text[1] in "12" else 4
             area, local = text[:area_len], text[area_len:]
             if not 7 <= len(local) <= 8:
-                raise CellError(f"“{_show(value)}”不是有效的座机号码，请写成“区号-号码”")
+                raise CellError(_("“%(value)s”不是有效的座机号码，请写成“区号-号码”")
+                                % {"value": _show(value)})
         return f"{area}-{local}"
     if _LOCAL_ONLY.match(text):
-        raise CellError(f"座机号码“{text}”缺少区号，请写成“区号-号码”，如 0839-1234567")
-    raise CellError(f"“{_show(value)}”不是有效的电话号码（手机号为 11 位，座机请加区号）")
+        raise CellError(_("座机号码“%(value)s”缺少区号，请写成“区号-号码”，如 0839-1234567")
+                        % {"value": text})
+    raise CellError(_("“%(value)s”不是有效的电话号码（手机号为 11 位，座机请加区号）")
+                    % {"value": _show(value)})
 
 
 def parse_bank_account(value) -> str | None:
     """A bank card or account number: 12–30 digits, spaces and hyphens removed."""
-    what = "银行账号"
+    what = _("银行账号")
     if is_blank(value):
         return None
     if isinstance(value, int | float):
@@ -376,12 +401,14 @@ def parse_bank_account(value) -> str | None:
         if _SCIENTIFIC.match(text):
             raise _damaged_number(value, what)
         if not text.isdigit() or not text.isascii():
-            raise CellError(f"“{_show(value)}”不是有效的银行账号：只能包含数字")
+            raise CellError(_("“%(value)s”不是有效的银行账号：只能包含数字")
+                            % {"value": _show(value)})
         digits = text
     else:
-        raise CellError(f"“{_show(value)}”不是有效的银行账号")
+        raise CellError(_("“%(value)s”不是有效的银行账号") % {"value": _show(value)})
     if not 12 <= len(digits) <= 30:
-        raise CellError(f"银行账号应为 12 到 30 位数字，“{digits}”有 {len(digits)} 位")
+        raise CellError(_("银行账号应为 12 到 30 位数字，“%(digits)s”有 %(count)s 位")
+                        % {"digits": digits, "count": len(digits)})
     return digits
 
 
@@ -405,7 +432,8 @@ def parse_bool(value) -> bool | None:
         return True
     if key in _FALSE:
         return False
-    raise CellError(f"“{_show(value)}”不是有效的是/否值，请填写“是”或“否”")
+    raise CellError(_("“%(value)s”不是有效的是/否值，请填写“是”或“否”")
+                    % {"value": _show(value)})
 
 
 _BRACKETS = str.maketrans({"【": "(", "】": ")", "[": "(", "]": ")", "〔": "(", "〕": ")"})
@@ -446,7 +474,6 @@ def choice_parser(
             raise ValueError(f"synonym {alternative!r} points to unknown choice {target!r}")
         add(alternative, code)
     labels = list(choices.values())
-    shown = "、".join(labels[:12]) + (f" 等 {len(labels)} 项" if len(labels) > 12 else "")
     code_keys = [(_choice_key(code), code) for code in choices]
 
     def parse(value) -> str | None:
@@ -461,7 +488,11 @@ def choice_parser(
                 rest = key[len(code_key):].lstrip("-_.、:")
                 if rest and table.get(rest) == code:
                     return code
-        raise CellError(f"“{_show(value)}”不是有效的选项，可选：{shown}")
+        shown = "、".join(labels[:12])
+        if len(labels) > 12:
+            shown += _(" 等 %(count)s 项") % {"count": len(labels)}
+        raise CellError(_("“%(value)s”不是有效的选项，可选：%(choices)s")
+                        % {"value": _show(value), "choices": shown})
 
     return parse
 

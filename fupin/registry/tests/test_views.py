@@ -135,3 +135,16 @@ def test_incomplete_page_per_village(demo_users, client):
     assert "翠屏" in html
     html = client.get("/registry/incomplete/", {"area": a.area_code}).content.decode()
     assert "缺项甲" in html and "文化程度" in html
+
+
+def test_history_tab_shows_masked_changes_not_ciphertext(demo_users, client):
+    from fupin.registry import services
+
+    actor = demo_users["village_a"]
+    person = make_person(area_code=actor.scope_code, phone="13812345678")
+    services.person_update(actor=actor, person=person, data={"skills": "电焊"},
+                           protected={"phone": "13987654321"}, expected_version=1)
+    client.force_login(actor)
+    html = client.get(f"/registry/persons/{person.pk}/history/").content.decode()
+    assert "138****5678" in html and "139****4321" in html and "电焊" in html
+    assert "v1:" not in html and "13987654321" not in html
