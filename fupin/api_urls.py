@@ -5,6 +5,7 @@ from django.utils.module_loading import autodiscover_modules
 
 from fupin.accounts.api import MeView, TokenView
 from fupin.core.api import router
+from fupin.reports.api import IndicatorsView
 
 autodiscover_modules("api")
 
@@ -12,5 +13,6 @@ app_name = "api"
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("me/", MeView.as_view(), name="me"),
+    path("indicators/", IndicatorsView.as_view(), name="indicators"),
     path("", include(router.urls)),
 ]

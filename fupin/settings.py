@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "fupin.areas",
     "fupin.accounts",
     "fupin.registry",
+    "fupin.training",
+    "fupin.employment",
+    "fupin.reports",
 ]
 
 MIDDLEWARE = [

@@ -91,6 +91,10 @@ class Resource:
     def list_queryset(self, user):
         return self.queryset(user)
 
+    def filter_area(self, queryset, area: str):
+        """The list's area filter (never wider than scoping, which applies first)."""
+        return queryset.filter(**{f"{self.model.scope_field}__startswith": area})
+
     def detail_context(self, *, request, obj) -> dict:
         """Extra context for the record's page (sections, related lists)."""
         return {}

@@ -45,8 +45,7 @@ class PersonForm(ScopedModelForm):
         model = Person
         fields = ["name", "relation", "education", "schooling", "health", "labour_capacity",
                   "skills", "bank_name", "wants_training", "training_wish", "wants_work",
-                  "work_place_wish", "industry_wish", "expected_wage", "employment_status",
-                  "work_place", "employer"]
+                  "work_place_wish", "industry_wish", "expected_wage"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -26,8 +26,6 @@ SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
 GIVEN = ("明国华建文军平志伟东海强晓光林小红英玉兰秀芳丽娟敏静霞燕萍春梅桂珍凤琴德永福贵荣"
          "成祥勇刚涛波超杰鹏辉磊俊峰宇浩天佳欣怡婷雪琳颖家兴全有才发良正清云芬兵")
 INDUSTRIES = ("建筑", "制造", "餐饮", "家政", "物流", "种植", "养殖", "电子", "服装", "保安")
-EMPLOYERS = ("广元市某建筑公司", "成都某电子厂", "浙江某服装厂", "利州区某物流公司",
-             "旺苍县某茶叶合作社", "广东某制造企业", "本村种养殖专业合作社")
 
 COLUMN_KEYS = [c.key for c in persons_import.columns]
 
@@ -146,13 +144,6 @@ def _person_row(rng, *, village, number, head_id, name, ident, relation, age, ho
             v["work_place_wish"] = rng.choice(list(labels["work_place"].values()))
             v["industry_wish"] = rng.choice(INDUSTRIES)
             v["expected_wage"] = rng.choice((2000, 2500, 3000, 3500, 4000, 5000))
-        status = rng.choice(("employed", "employed", "employed", "unemployed", "venture",
-                             "welfare_post"))
-        v["employment_status"] = {"employed": "务工", "unemployed": "未就业",
-                                  "venture": "自主创业", "welfare_post": "公益性岗位"}[status]
-        if status == "employed":
-            v["work_place"] = rng.choice(list(labels["work_place"].values()))
-            v["employer"] = rng.choice(EMPLOYERS)
     return [v.get(k, "") for k in COLUMN_KEYS]
 
 

@@ -9,43 +9,32 @@ carry, resolved within the uploader's scope.
 from __future__ import annotations
 
 from collections import defaultdict
-from types import MappingProxyType
 
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from fupin.areas.models import Area
 from fupin.core import codes, crypto, scoping
 from fupin.core.roles import can_write
-from fupin.core.tabular import parsers
+from fupin.core.tabular import importer, parsers
 from fupin.core.tabular.spec import Col, ImportSpec, Outcome, ParsedRow, register
 
 from .identity import IdNumberError, parse_id_number
-from .models import EmploymentStatus, Household, Person
+from .models import Household, Person
 from .selectors import can_see_personal
 from .services import HEAD, person_prepare
 
-STATUS_LABELS = {str(v): str(label) for v, label in EmploymentStatus.choices}
 HOUSEHOLD_FIELDS = ["identified_year", "household_kind", "poverty_status", "exit_year",
                     "poverty_cause"]
 PERSON_FIELDS = ["name", "relation", "education", "schooling", "health", "labour_capacity",
                  "skills", "bank_name", "wants_training", "training_wish", "wants_work",
-                 "work_place_wish", "industry_wish", "expected_wage", "employment_status",
-                 "work_place", "employer"]
+                 "work_place_wish", "industry_wish", "expected_wage"]
 PROTECTED_FIELDS = ["id_number", "phone", "bank_account"]
 
 
 def _code(name):
     return lambda: codes.labels(name)
-
-
-_STATUS_CHOICES = MappingProxyType(STATUS_LABELS)
-
-
-def _status_choices():
-    return _STATUS_CHOICES
 
 
 COLUMNS = [
@@ -96,11 +85,6 @@ COLUMNS = [
         choice_synonyms=codes.SYNONYMS["work_place"], synonyms=("意向就业地点",)),
     Col("industry_wish", "意向行业", synonyms=("意向工种", "意向就业行业"), max_length=100),
     Col("expected_wage", "期望月收入", kind="int", synonyms=("期望月收入（元）", "期望工资")),
-    Col("employment_status", "就业状态", kind="choice", choices=_status_choices,
-        synonyms=("就业情况",)),
-    Col("work_place", "务工地点", kind="choice", choices=_code("work_place"),
-        choice_synonyms=codes.SYNONYMS["work_place"], synonyms=("就业地点",)),
-    Col("employer", "就业单位", synonyms=("务工单位", "工作单位"), max_length=200),
 ]
 
 
@@ -157,6 +141,19 @@ class VillageIndex:
             return None, _("“%(v)s”有重名，请同时填写乡镇名称或区划代码") % {"v": village}
         where = f"{township} {village}" if township else village
         return None, _("在您的管辖范围内找不到“%(w)s”") % {"w": where}
+
+
+def _slices(items: list, size: int):
+    """Consecutive parts of a list: IN (…) lists stay within SQLite's 32,766 parameters."""
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _heads(household_ids: list[int]) -> dict[int, int]:
+    """household pk → pk of its active member whose relation is 户主."""
+    return dict(Person.objects.filter(household_id__in=household_ids, relation=HEAD,
+                                      retired_at__isnull=True)
+                .values_list("household_id", "pk"))
 
 
 def _relation(value: str | None, gender: str | None) -> str:
@@ -311,24 +308,25 @@ class PersonImport(ImportSpec):
 
     # --- writing ------------------------------------------------------------------------
     def write(self, rows: list[ParsedRow], state) -> Outcome:
-        actor = state["actor"]
+        # One timestamp for the whole import: records, history and households agree.
+        now = state.setdefault("now", timezone.now())
+        people = self._writer(state, Person)
         households = self._households_for(rows, state)
         existing = {p.id_number_hash: p for p in Person.objects.filter(
             id_number_hash__in=[r.values["_hash"] for r in rows])}
         new, changed, outcome = [], [], Outcome()
-        now = timezone.now()
+        make = state.setdefault("make_person", importer.instance_factory(Person))
         for row in rows:
             v = row.values
-            household = households[v["_key"]]
-            data = {f: v.get(f) for f in PERSON_FIELDS if f in v}
-            data = {k: ("" if val is None and k not in NULLABLE else val)
-                    for k, val in data.items()}
-            data["household_id"] = household.pk
-            data["area_code"] = household.area_code
+            household_id, area_code, _number = households[v["_key"]]
+            data = {k: "" if (val := v[k]) is None and k not in NULLABLE else val
+                    for k in PERSON_FIELDS if k in v}
+            data["household_id"] = household_id
+            data["area_code"] = area_code
             protected = {f: (v.get(f) or "") for f in PROTECTED_FIELDS if f in v}
             person = existing.get(v["_hash"])
             if person is None:
-                person = Person(created_at=now, updated_at=now)
+                person = make(created_at=now, updated_at=now)
                 person_prepare(person, data=data, protected=protected)
                 new.append(person)
                 outcome.created += 1
@@ -339,57 +337,55 @@ class PersonImport(ImportSpec):
                 outcome.updated += 1
             else:
                 outcome.unchanged += 1
-        if new:
-            bulk_create_with_history(new, Person, batch_size=500, default_user=actor)
-        if changed:
-            bulk_update_with_history(changed, Person, UPDATE_FIELDS, batch_size=500,
-                                     default_user=actor)
-        state.setdefault("touched", set()).update(h.pk for h in households.values())
+        people.create(new, when=now)
+        people.update(changed, UPDATE_FIELDS, when=now)
         return outcome
 
-    def _households_for(self, rows, state) -> dict[str, Household]:
-        actor = state["actor"]
-        cache = state.setdefault("household_objs", {})
-        wanted = {r.values["_key"] for r in rows} - set(cache)
+    @staticmethod
+    def _writer(state, model) -> importer.BulkWriter:
+        writers = state.setdefault("writers", {})
+        if model not in writers:
+            writers[model] = importer.BulkWriter(model, actor=state["actor"])
+        return writers[model]
+
+    def _households_for(self, rows, state) -> dict[str, tuple]:
+        """(pk, area code, number if new) of each row's household. Households already in
+        the database are updated now; new ones get their key now and are written by
+        finalize(), once their head is known (the foreign keys are checked at commit)."""
+        now = state["now"]
+        refs = state.setdefault("household_refs", {})
+        wanted = {r.values["_key"] for r in rows} - refs.keys()
+        found: dict[str, Household] = {}
         by_number = [k[2:] for k in wanted if k.startswith("N:")]
         by_head = [k[2:] for k in wanted if k.startswith("H:")]
         for h in Household.objects.filter(number__in=by_number):
-            cache["N:" + h.number] = h
+            found["N:" + h.number] = h
         for digest, h in ((p.id_number_hash, p.household) for p in Person.objects.filter(
                 id_number_hash__in=by_head, relation=HEAD).select_related("household")):
-            cache["H:" + digest] = h
-        create, update = [], []
-        now = timezone.now()
+            found["H:" + digest] = h
+        update, new = [], []
         for key in wanted:
-            info = state["households"][key]
-            attrs = {k: v for k, v in info["attrs"].items()}
-            household = cache.get(key)
+            household = found.get(key)
             if household is None:
-                number = info["number"] or self._next_number(info["area"], state)
-                household = Household(number=number, area_code=info["area"], created_at=now,
-                                      updated_at=now, **attrs)
-                create.append(household)
-                cache[key] = household
-            else:
-                diff = {k: v for k, v in attrs.items() if getattr(household, k) != v}
-                if diff:
-                    for k, v in diff.items():
-                        setattr(household, k, v)
-                    household.version += 1
-                    household.updated_at = now
-                    update.append(household)
-        if create:
-            bulk_create_with_history(create, Household, batch_size=500, default_user=actor)
-            if any(h.pk is None for h in create):
-                saved = dict(Household.objects.filter(
-                    number__in=[h.number for h in create]).values_list("number", "pk"))
-                for h in create:
-                    h.pk = saved[h.number]
-        if update:
-            bulk_update_with_history(update, Household, HOUSEHOLD_FIELDS + ["version",
-                                                                            "updated_at"],
-                                     batch_size=500, default_user=actor)
-        return {r.values["_key"]: cache[r.values["_key"]] for r in rows}
+                new.append(key)
+                continue
+            attrs = state["households"][key]["attrs"]
+            diff = {k: v for k, v in attrs.items() if getattr(household, k) != v}
+            if diff:
+                for k, v in diff.items():
+                    setattr(household, k, v)
+                household.version += 1
+                household.updated_at = now
+                update.append(household)
+            refs[key] = (household.pk, household.area_code, None)
+            state.setdefault("touched", set()).add(household.pk)
+        writer = self._writer(state, Household)
+        writer.update(update, HOUSEHOLD_FIELDS + ["version", "updated_at"], when=now)
+        for key, pk in zip(new, writer.allocate(len(new)), strict=True):
+            info = state["households"][key]
+            refs[key] = (pk, info["area"], info["number"] or self._next_number(info["area"],
+                                                                                state))
+        return {r.values["_key"]: refs[r.values["_key"]] for r in rows}
 
     @staticmethod
     def _next_number(area: str, state) -> str:
@@ -402,20 +398,28 @@ class PersonImport(ImportSpec):
         return f"{area}{counters[area]:04d}"
 
     def finalize(self, state) -> None:
-        """Point each touched household at its head (DESIGN §2: one head per household)."""
-        actor = state["actor"]
-        touched = list(state.get("touched", ()))
-        heads = dict(Person.objects.filter(household_id__in=touched, relation=HEAD,
-                                           retired_at__isnull=True)
-                     .values_list("household_id", "pk"))
-        stale = [h for h in Household.objects.filter(pk__in=touched)
-                 if h.head_id != heads.get(h.pk)]
-        for h in stale:
-            h.head_id = heads.get(h.pk)
-            h.version += 1
-        if stale:
-            bulk_update_with_history(stale, Household, ["head", "version"], batch_size=500,
-                                     default_user=actor)
+        """Write the new households, each pointing at its head, and re-point the households
+        already there whose head changed (DESIGN §2: one head per household)."""
+        now = state["now"]
+        writer = self._writer(state, Household)
+        make = importer.instance_factory(Household)
+        new = [(key, ref) for key, ref in state.get("household_refs", {}).items()
+               if ref[2] is not None]
+        for part in _slices(new, 5000):
+            heads = _heads([pk for _key, (pk, _area, _number) in part])
+            writer.create([
+                make(id=pk, number=number, area_code=area, head_id=heads.get(pk),
+                     created_at=now, updated_at=now, **state["households"][key]["attrs"])
+                for key, (pk, area, number) in part], when=now, allocated=True)
+        for part in _slices(sorted(state.get("touched", ())), 5000):
+            heads = _heads(part)
+            stale = [pk for pk, head in Household.objects.filter(pk__in=part)
+                     .values_list("pk", "head_id") if head != heads.get(pk)]
+            stale = list(Household.objects.filter(pk__in=stale)) if stale else []
+            for h in stale:
+                h.head_id = heads.get(h.pk)
+                h.version += 1
+            writer.update(stale, ["head", "version"], when=now)
 
     # --- export -------------------------------------------------------------------------
     def export_ordering(self, queryset):

@@ -89,11 +89,16 @@ class Person(AreaScopedModel):
     work_place_wish = codes.code_field("work_place", _("意向务工地点"))
     industry_wish = models.CharField(_("意向行业"), max_length=100, blank=True)
     expected_wage = models.PositiveIntegerField(_("期望月收入（元）"), null=True, blank=True)
-    # employment status as registered (就业状态清)
+    # employment status (就业状态清): derived from the five lists by employment/status.py,
+    # never typed (DESIGN §2)
     employment_status = models.CharField(_("就业状态"), max_length=20, blank=True,
-                                         choices=EmploymentStatus.choices)
-    work_place = codes.code_field("work_place", _("务工地点"))
-    employer = models.CharField(_("就业单位"), max_length=200, blank=True)
+                                         choices=EmploymentStatus.choices, editable=False)
+    work_place = codes.code_field("work_place", _("务工地点"), editable=False)
+    employer = models.CharField(_("就业单位"), max_length=200, blank=True, editable=False)
+    employed_since = models.DateField(_("连续就业起始"), null=True, blank=True, editable=False)
+    stable_employed = models.BooleanField(_("稳定就业"), default=False, editable=False)
+    status_conflict = models.CharField(_("就业记录冲突"), max_length=300, blank=True,
+                                       editable=False)
     # registration completeness (基本信息准、就业意向明、就业状态清), kept by the services
     complete = models.BooleanField(_("登记完整"), default=False, editable=False)
     missing = models.CharField(_("缺项"), max_length=300, blank=True, editable=False)
@@ -104,6 +109,7 @@ class Person(AreaScopedModel):
         indexes = [
             models.Index(fields=["area_code", "id"]),
             models.Index(fields=["complete", "area_code"]),
+            models.Index(fields=["employment_status", "area_code"]),
         ]
 
     def __str__(self):

@@ -63,14 +63,20 @@ def missing_items(person, on: datetime.date | None = None) -> list[str]:
         missing.append(_("就业意愿"))
     elif person.wants_work and not person.work_place_wish:
         missing.append(_("意向务工地点"))
-    if not person.employment_status:
-        missing.append(_("就业状态"))
-    elif person.employment_status == "employed" and not person.work_place:
+    if person.employment_status == "employed" and not person.work_place:
         missing.append(_("务工地点"))
     return missing
 
 
+def apply_default_status(person, on: datetime.date | None = None) -> None:
+    """Without any employment record a labourer is 未就业 and anyone else has no status;
+    a status that records gave (务工, 创业, 公益性岗位) is left to employment/status.py."""
+    if person.employment_status in ("", "unemployed"):
+        person.employment_status = "unemployed" if is_labourer(person, on) else ""
+
+
 def apply_completeness(person, on: datetime.date | None = None) -> None:
+    apply_default_status(person, on)
     items = missing_items(person, on)
     person.complete = not items
     person.missing = "、".join(items)[:300]

@@ -145,10 +145,14 @@ def person_update(*, actor, person: Person, data: dict, protected: dict,
     changed = person_prepare(current, data=data, protected=protected)
     if not changed:
         return current
+    moved = False
     if current.household_id != household_id:
         new = Household.objects.get(pk=current.household_id)
         scoping.assert_in_scope(actor, new.area_code)
+        moved = current.area_code != new.area_code
         current.area_code = new.area_code
+    elif "area_code" in data:
+        moved = True
     _check_unique_id(current, actor)
     core_services.check_write(actor, Person, current.area_code)
     current.full_clean(exclude=["household"])
@@ -159,7 +163,47 @@ def person_update(*, actor, person: Person, data: dict, protected: dict,
     _sync_head(current.household, actor)
     if current.household_id != household_id:
         _sync_head(Household.objects.get(pk=household_id), actor)
+    if moved:
+        person_records_follow(actor=actor, person_ids=[current.pk])
     return current
+
+
+def person_records(model) -> bool:
+    """Whether `model` is a list that hangs off a person and lives in the person's village
+    (an AreaScopedModel with a `person` foreign key: enrolments, employments, …)."""
+    from fupin.core.models import AreaScopedModel
+
+    if not issubclass(model, AreaScopedModel):
+        return False
+    try:
+        field = model._meta.get_field("person")
+    except Exception:  # noqa: BLE001 — no such field
+        return False
+    return getattr(field, "related_model", None) is Person
+
+
+def person_records_follow(*, actor, person_ids) -> int:
+    """Move every active record that hangs off these people to the village each one now
+    lives in, so it stays in the scope of the person's village worker (history by the
+    actor). Discovers the lists itself: a new list needs no change here."""
+    from django.apps import apps
+    from simple_history.utils import bulk_update_with_history
+
+    areas = dict(Person.objects.filter(pk__in=list(person_ids)).values_list("pk", "area_code"))
+    now = timezone.now()
+    moved = 0
+    for model in (m for m in apps.get_models() if person_records(m)):
+        stale = [r for r in model.objects.active().filter(person_id__in=list(areas))
+                 if r.area_code != areas[r.person_id]]
+        for record in stale:
+            record.area_code = areas[record.person_id]
+            record.version += 1
+            record.updated_at = now
+        if stale:
+            bulk_update_with_history(stale, model, ["area_code", "version", "updated_at"],
+                                     batch_size=500, default_user=actor)
+        moved += len(stale)
+    return moved
 
 
 def person_reveal(*, actor, person: Person, field: str, request=None) -> str:

@@ -32,8 +32,12 @@ def incomplete(request):
     """Incomplete registrations per village, with what each person lacks (DESIGN §2)."""
     area = request.GET.get("area", "")
     rows = incomplete_by_village(user=request.user, area_prefix=area)
+    scope = request.user.scope_code
     for row in rows:
-        row["name"] = area_full_name(row["area_code"], below=request.user.scope_code)
+        code = row["area_code"]
+        # the names below the user's own area; a village worker's own village by its name
+        row["name"] = area_full_name(code, below=scope if len(code) > len(scope) else
+                                     code[:-3])
     people = []
     if len(area) == 12:
         people = (Person.objects.visible_to(request.user).active()

@@ -21,7 +21,7 @@ def demo(transactional_db):
     from fupin.areas.selectors import clear_cache
 
     clear_cache()  # area names are cached per process; the database was just flushed
-    call_command("demo", password=PASSWORD, stdout=io.StringIO())
+    call_command("demo", password=PASSWORD, scale=0.002, stdout=io.StringIO())
     yield
     clear_cache()
 

@@ -11,7 +11,7 @@ from fupin.core.roles import Role
 @pytest.mark.django_db
 def test_demo_creates_one_user_per_role_and_is_idempotent():
     out = io.StringIO()
-    call_command("demo", password="Test-Pass-2017", stdout=out)
+    call_command("demo", password="Test-Pass-2017", scale=0.005, stdout=out)
     text = out.getvalue()
     names = ["admin", "lizhou_county", "wangcang_county", "lizhou_township", "village_a",
              "village_b", "leader", "inspector", "expert", "technician"]
@@ -24,7 +24,7 @@ def test_demo_creates_one_user_per_role_and_is_idempotent():
     assert a.scope_code.startswith("510802") and b.scope_code.startswith("510802")
     assert User.objects.get(username="wangcang_county").scope_code == "510821"
     counts = (Area.objects.count(), User.history.count(), Area.history.count())
-    call_command("demo", password="Test-Pass-2017", stdout=io.StringIO())
+    call_command("demo", password="Test-Pass-2017", scale=0.005, stdout=io.StringIO())
     assert (Area.objects.count(), User.history.count(), Area.history.count()) == counts
 
 

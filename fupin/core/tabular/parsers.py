@@ -69,6 +69,14 @@ def is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and (not value or value.isspace()))
 
 
+def _tidy(text: str) -> bool:
+    """True when cleaning would not change the text (the usual cell, so a cheap test): no
+    whitespace at all (every whitespace character but the ASCII space is unprintable) and
+    already in NFKC form."""
+    return (text.isprintable() and " " not in text
+            and (text.isascii() or unicodedata.is_normalized("NFKC", text)))
+
+
 def clean_text(value) -> str:
     """The cell as tidy text: NFKC, stripped, inner runs of whitespace made one space.
 
@@ -77,8 +85,8 @@ def clean_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        if not value:
-            return ""
+        if _tidy(value):
+            return value
         return _SPACES.sub(" ", _nfkc(value)).strip()
     if isinstance(value, bool):
         return "是" if value else "否"
@@ -271,6 +279,7 @@ def parse_date(value) -> datetime.date | None:
 # Identifiers: ID numbers, phone numbers, bank accounts
 
 _ID_CHARS = re.compile(r"^[0-9X]+$")
+_ID_COMPACT = re.compile(r"[0-9]{17}[0-9X]")
 
 
 def _damaged_number(value, what: str) -> CellError:
@@ -286,14 +295,14 @@ def _not_valid(value, what: str) -> CellError:
 
 def _digits_of_number(value, what: str) -> str:
     """The digits of a numeric cell holding an identifier, or CellError if Excel rounded it."""
-    if isinstance(value, bool) or value != value:
+    if isinstance(value, bool) or not value >= 0:  # also NaN
         raise _not_valid(value, what)
     if isinstance(value, float) and not value.is_integer():
         raise _not_valid(value, what)
     number = int(value)
-    if abs(number) >= 10**_EXACT_DIGITS:
+    if number >= 10**_EXACT_DIGITS:
         raise _damaged_number(value, what)
-    return str(abs(number))
+    return str(number)
 
 
 def _old_id(digits: str) -> CellError:
@@ -306,6 +315,8 @@ def parse_id_number(value) -> str | None:
 
     The checksum, region and birth date are checked by the domain layer (python-stdnum).
     """
+    if value.__class__ is str and len(value) == 18 and _ID_COMPACT.match(value):
+        return value  # already 17 digits and a digit or X: nothing below would change it
     what = _("身份证号")
     if is_blank(value):
         return None
@@ -334,6 +345,7 @@ def parse_id_number(value) -> str | None:
 
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_MOBILE_ASCII = re.compile(r"1[3-9][0-9]{9}")
 _MOBILE_ANYWHERE = re.compile(r"1[3-9]\d{9}")
 _SEVERAL = re.compile(r"[,;/、]")
 _COUNTRY_BEFORE_MOBILE = re.compile(r"^(?:\+|00)?86(?=1[3-9]\d{9}$)")
@@ -350,6 +362,8 @@ def parse_phone(value) -> str | None:
     tidied. A number stored as a number is fine for mobiles (11 digits fit a float exactly),
     but a landline stored as a number has lost its leading 0.
     """
+    if value.__class__ is str and len(value) == 11 and _MOBILE_ASCII.match(value):
+        return value  # already a bare mobile number: nothing below would change it
     if is_blank(value):
         return None
     if isinstance(value, int | float):
@@ -391,6 +405,9 @@ def parse_phone(value) -> str | None:
 
 def parse_bank_account(value) -> str | None:
     """A bank card or account number: 12–30 digits, spaces and hyphens removed."""
+    if value.__class__ is str and 12 <= len(value) <= 30 and value.isascii() \
+            and value.isdigit():
+        return value  # already bare digits: nothing below would change it
     what = _("银行账号")
     if is_blank(value):
         return None
@@ -475,19 +492,30 @@ def choice_parser(
         add(alternative, code)
     labels = list(choices.values())
     code_keys = [(_choice_key(code), code) for code in choices]
+    # A column repeats a handful of spellings: each text cell read once is remembered
+    # (bounded, so a column of junk cannot grow it).
+    seen: dict[str, str] = {}
 
     def parse(value) -> str | None:
+        if value.__class__ is str:
+            code = seen.get(value)
+            if code is not None:
+                return code
         if is_blank(value):
             return None
         key = _choice_key(clean_text(value))
         code = table.get(key)
+        if code is None:
+            for code_key, candidate in code_keys:  # "01 普通劳动力", "01-普通劳动力"
+                if key.startswith(code_key):
+                    rest = key[len(code_key):].lstrip("-_.、:")
+                    if rest and table.get(rest) == candidate:
+                        code = candidate
+                        break
         if code is not None:
+            if value.__class__ is str and len(seen) < 1024:
+                seen[value] = code
             return code
-        for code_key, code in code_keys:  # "01 普通劳动力", "01-普通劳动力"
-            if key.startswith(code_key):
-                rest = key[len(code_key):].lstrip("-_.、:")
-                if rest and table.get(rest) == code:
-                    return code
         shown = "、".join(labels[:12])
         if len(labels) > 12:
             shown += _(" 等 %(count)s 项") % {"count": len(labels)}

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 import python_calamine
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 __all__ = ["HeaderMatch", "Table", "TabularError", "find_header", "header_key", "read_table"]
@@ -28,13 +30,13 @@ MB = 1024 * 1024
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _OTHER_MAGICS = [  # what a wrong upload most often is, to say so
-    (b"%PDF", "这是一个 PDF 文件"),
-    (b"\x89PNG", "这是一张图片"),
-    (b"\xff\xd8\xff", "这是一张图片"),
-    (b"GIF8", "这是一张图片"),
-    (b"Rar!", "这是一个 RAR 压缩包"),
-    (b"7z\xbc\xaf\x27\x1c", "这是一个 7z 压缩包"),
-    (b"{\\rtf", "这是一个 RTF 文档"),
+    (b"%PDF", gettext_lazy("这是一个 PDF 文件")),
+    (b"\x89PNG", gettext_lazy("这是一张图片")),
+    (b"\xff\xd8\xff", gettext_lazy("这是一张图片")),
+    (b"GIF8", gettext_lazy("这是一张图片")),
+    (b"Rar!", gettext_lazy("这是一个 RAR 压缩包")),
+    (b"7z\xbc\xaf\x27\x1c", gettext_lazy("这是一个 7z 压缩包")),
+    (b"{\\rtf", gettext_lazy("这是一个 RTF 文档")),
 ]
 _EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".et"}
 _TEXT_SUFFIXES = {".csv", ".txt", ".tsv", ""}
@@ -47,11 +49,18 @@ _MAX_UNPACK_FLOOR = 256 * MB
 # Repeated strings in a column (village, gender, labour capacity …) are stored once.
 _SHARE_CAP = 4096
 
-_NOT_SPREADSHEET = "文件不是有效的 Excel 或 CSV 文件，请上传 .xlsx、.xls 或 .csv 格式的表格"
-_CORRUPT = (
+_NOT_SPREADSHEET = gettext_lazy(
+    "文件不是有效的 Excel 或 CSV 文件，请上传 .xlsx、.xls 或 .csv 格式的表格"
+)
+_CORRUPT = gettext_lazy(
     "文件已损坏或不完整（可能没有上传完整），请用 Excel 打开确认无误、重新保存后再上传"
 )
-_ENCRYPTED = "文件设置了打开密码，无法读取，请在 Excel 中取消密码后重新上传"
+_ENCRYPTED = gettext_lazy("文件设置了打开密码，无法读取，请在 Excel 中取消密码后重新上传")
+
+
+def _not_a_table(what) -> TabularError:
+    return TabularError(_("%(what)s，不是表格。%(advice)s")
+                        % {"what": what, "advice": _NOT_SPREADSHEET})
 
 
 class TabularError(Exception):
@@ -99,11 +108,11 @@ def read_table(
 ) -> Table:
     """The first visible sheet with content of an uploaded .xlsx/.xlsm/.xls/.ods/.csv file."""
     if not data:
-        raise TabularError("文件是空的，请选择填写好的表格文件")
+        raise TabularError(_("文件是空的，请选择填写好的表格文件"))
     if len(data) > max_bytes:
         raise TabularError(
-            f"文件太大（{len(data) / MB:.1f} MB），超过了 {max_bytes / MB:g} MB 的上限，"
-            "请拆分成几个文件分别导入"
+            _("文件太大（%(size)s MB），超过了 %(limit)s MB 的上限，请拆分成几个文件分别导入")
+            % {"size": f"{len(data) / MB:.1f}", "limit": f"{max_bytes / MB:g}"}
         )
     suffix = PurePath(filename or "").suffix.lower()
     if data.startswith(_ZIP_MAGIC):
@@ -112,7 +121,7 @@ def read_table(
         return _read_ole2(data, max_rows=max_rows)
     for magic, what in _OTHER_MAGICS:
         if data.startswith(magic):
-            raise TabularError(f"{what}，不是表格。{_NOT_SPREADSHEET}")
+            raise _not_a_table(what)
     encodings = _text_encodings(data)
     if not encodings:
         raise TabularError(_NOT_SPREADSHEET)
@@ -120,10 +129,11 @@ def read_table(
     if suffix not in _TEXT_ALLOWED_SUFFIXES:
         if suffix in _EXCEL_SUFFIXES:
             raise TabularError(
-                f"文件扩展名是 {suffix}，但内容不是 Excel 文件（可能是由其他文件改名而来）。"
-                "请用 Excel 打开后“另存为” .xlsx 再上传"
+                _("文件扩展名是 %(suffix)s，但内容不是 Excel 文件（可能是由其他文件改名而来）。"
+                  "请用 Excel 打开后“另存为” .xlsx 再上传") % {"suffix": suffix}
             )
-        raise TabularError(f"不支持 {suffix} 文件。{_NOT_SPREADSHEET}")
+        raise TabularError(_("不支持 %(suffix)s 文件。%(advice)s")
+                           % {"suffix": suffix, "advice": _NOT_SPREADSHEET})
     return _read_csv(data, encodings, PurePath(filename or "").stem, max_rows=max_rows)
 
 
@@ -140,16 +150,16 @@ def _read_zip(data: bytes, *, max_rows: int) -> Table:
     elif mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
         file_format = "ods"
     elif "word/document.xml" in names:
-        raise TabularError(f"这是一个 Word 文档，不是表格。{_NOT_SPREADSHEET}")
+        raise _not_a_table(_("这是一个 Word 文档"))
     elif "ppt/presentation.xml" in names:
-        raise TabularError(f"这是一个 PowerPoint 演示文稿，不是表格。{_NOT_SPREADSHEET}")
+        raise _not_a_table(_("这是一个 PowerPoint 演示文稿"))
     elif mimetype.startswith(b"application/vnd.oasis.opendocument"):
-        raise TabularError(f"这是一个 OpenDocument 文档，不是表格。{_NOT_SPREADSHEET}")
+        raise _not_a_table(_("这是一个 OpenDocument 文档"))
     else:
-        raise TabularError(f"这是一个 ZIP 压缩包，不是表格。{_NOT_SPREADSHEET}")
+        raise _not_a_table(_("这是一个 ZIP 压缩包"))
     unpacked = sum(entry.file_size for entry in entries)
     if unpacked > max(_MAX_UNPACK_FLOOR, _MAX_UNPACK_RATIO * len(data)):
-        raise TabularError("文件解压后异常巨大，无法读取，请检查文件后重新保存再上传")
+        raise TabularError(_("文件解压后异常巨大，无法读取，请检查文件后重新保存再上传"))
     return _read_workbook(data, file_format, corrupt=_CORRUPT, max_rows=max_rows)
 
 
@@ -159,10 +169,9 @@ def _read_ole2(data: bytes, *, max_rows: int) -> Table:
     if "EncryptedPackage".encode("utf-16-le") in data:
         raise TabularError(_ENCRYPTED)
     if "WordDocument".encode("utf-16-le") in data:
-        raise TabularError(f"这是一个 Word 文档，不是表格。{_NOT_SPREADSHEET}")
-    corrupt = (
-        "文件已损坏，或不是有效的 Excel 97-2003（.xls）文件，"
-        "请用 Excel 打开后另存为 .xlsx 再上传"
+        raise _not_a_table(_("这是一个 Word 文档"))
+    corrupt = _(
+        "文件已损坏，或不是有效的 Excel 97-2003（.xls）文件，请用 Excel 打开后另存为 .xlsx 再上传"
     )
     return _read_workbook(data, "xls", corrupt=corrupt, max_rows=max_rows)
 
@@ -193,14 +202,15 @@ def _read_first_sheet(workbook: CalamineWorkbook, file_format: str, *, max_rows:
         if meta.typ == SheetTypeEnum.WorkSheet
     ]
     if not sheets:
-        raise TabularError("工作簿中没有工作表")
+        raise TabularError(_("工作簿中没有工作表"))
     visible = [
         (index, name)
         for index, name in sheets
         if workbook.sheets_metadata[index].visible == SheetVisibleEnum.Visible
     ]
     if not visible:
-        raise TabularError("工作簿中的工作表都被隐藏了，请在 Excel 中取消隐藏要导入的工作表")
+        raise TabularError(
+            _("工作簿中的工作表都被隐藏了，请在 Excel 中取消隐藏要导入的工作表"))
     # The first visible sheet that has anything in it: a workbook often starts with an
     # untouched "Sheet1".
     for index, name in visible:
@@ -216,7 +226,7 @@ def _read_first_sheet(workbook: CalamineWorkbook, file_format: str, *, max_rows:
         if rows:
             return Table(rows=rows, sheet_name=name, row_numbers=numbers,
                          file_format=file_format)
-    raise TabularError(f"表格是空的：工作表“{visible[0][1]}”中没有任何内容")
+    raise TabularError(_("表格是空的：工作表“%(sheet)s”中没有任何内容") % {"sheet": visible[0][1]})
 
 
 def _sheet_rows(sheet):
@@ -240,7 +250,8 @@ def _sheet_rows(sheet):
 
 def _too_many_rows(max_rows: int) -> TabularError:
     return TabularError(
-        f"表格超过 {max_rows:,} 行，超出了单个文件的上限，请拆分成几个文件分别导入"
+        _("表格超过 %(count)s 行，超出了单个文件的上限，请拆分成几个文件分别导入")
+        % {"count": f"{max_rows:,}"}
     )
 
 
@@ -316,15 +327,12 @@ def _refuse_markup(text: str) -> None:
     if head.startswith(("<!doctype html", "<html", "<table", "<meta", "<head")) or (
         head.startswith("<") and "<table" in head
     ):
-        raise TabularError(
-            "这个文件其实是网页（HTML）格式，只是扩展名像表格。"
-            "请用 Excel 打开它，再“另存为” .xlsx 后上传"
-        )
+        raise TabularError(_("这个文件其实是网页（HTML）格式，只是扩展名像表格。"
+                             "请用 Excel 打开它，再“另存为” .xlsx 后上传"))
     if head.startswith("<?xml"):
         if "urn:schemas-microsoft-com:office:spreadsheet" in text[:8192]:
             raise TabularError(
-                "这是 Excel 2003 XML 表格，请用 Excel 打开后“另存为” .xlsx 再上传"
-            )
+                _("这是 Excel 2003 XML 表格，请用 Excel 打开后“另存为” .xlsx 再上传"))
         raise TabularError(_NOT_SPREADSHEET)
 
 
@@ -359,14 +367,14 @@ def _read_csv(data: bytes, encodings: list[str], name: str, *, max_rows: int) ->
         except csv.Error:
             line = reader.line_num if reader is not None else 1
             raise TabularError(
-                f"CSV 文件格式有误（第 {line} 行附近），可能是引号没有配对，"
-                "请用 Excel 打开检查后重新保存"
+                _("CSV 文件格式有误（第 %(line)s 行附近），可能是引号没有配对，"
+                  "请用 Excel 打开检查后重新保存") % {"line": line}
             ) from None
         break
     else:
         raise TabularError(_NOT_SPREADSHEET)
     if not rows:
-        raise TabularError("文件是空的，里面没有任何内容")
+        raise TabularError(_("文件是空的，里面没有任何内容"))
     width = max(len(row) for row in rows)
     for row in rows:
         if len(row) < width:
@@ -432,7 +440,8 @@ def find_header(
             best = (index, mapping, duplicates, repeated_cols)
     if best is None:
         raise TabularError(
-            f"找不到表头：表格前 {scan_rows} 行中没有可以识别的列名，请使用导入模板的表头"
+            _("找不到表头：表格前 %(count)s 行中没有可以识别的列名，请使用导入模板的表头")
+            % {"count": scan_rows}
         )
     index, mapping, duplicates, repeated_cols = best
     unknown = []

@@ -72,6 +72,12 @@ class Col:
         return value
 
 
+class Compiled(list):
+    """ImportSpec.compile(): one (index, key, parser, required, label) per mapped column."""
+
+    missing: list[str] = []  # labels of required columns that the mapping lacks
+
+
 @dataclass
 class ParsedRow:
     line: int  # row number in the spreadsheet (1-based), for messages
@@ -129,19 +135,26 @@ class ImportSpec:
         return [c for c in self.columns if c.required and c.key not in keys]
 
     # --- rows ---------------------------------------------------------------------------
-    def compile(self, mapping: dict[int, str]) -> list[tuple]:
-        """(column index, key, parser, required, label) for each mapped column."""
-        return [(index, key, self.column(key).parser(), self.column(key).required,
-                 self.column(key).label) for index, key in mapping.items()]
+    def compile(self, mapping: dict[int, str]) -> Compiled:
+        """(column index, key, parser, required, label) for each mapped column; built once
+        per import, with the required columns the mapping lacks."""
+        compiled = Compiled((index, key, self.column(key).parser(), self.column(key).required,
+                             self.column(key).label) for index, key in mapping.items())
+        present = set(mapping.values())
+        compiled.missing = [c.label for c in self.columns if c.required and c.key not in present]
+        return compiled
 
     def parse_row(self, line: int, cells: list, mapping: dict[int, str],
-                  compiled: list[tuple] | None = None) -> ParsedRow:
+                  compiled: Compiled | None = None) -> ParsedRow:
+        if not compiled:
+            compiled = self.compile(mapping)
         row = ParsedRow(line=line, values={}, raw=cells)
         values = row.values
         width = len(cells)
-        for index, key, parse, required, label in compiled or self.compile(mapping):
+        for index, key, parse, required, label in compiled:
             value = cells[index] if index < width else None
-            if value is None or value == "" or (value.__class__ is str and not value.strip()):
+            # blank: None, "" or only whitespace (isspace() allocates nothing, strip() does)
+            if value is None or (value.__class__ is str and (not value or value.isspace())):
                 if required:
                     row.error(label, _("必填，不能为空"))
                 values[key] = None
@@ -150,10 +163,8 @@ class ImportSpec:
                 values[key] = parse(value)
             except parsers.CellError as exc:
                 row.error(label, exc.message)
-        present = set(mapping.values())
-        for col in self.columns:
-            if col.required and col.key not in present:
-                row.error(col.label, _("缺少此列"))
+        for label in compiled.missing:
+            row.error(label, _("缺少此列"))
         return row
 
     # The importer calls these in order: start → derive + check (per chunk) → finish, and,

@@ -10,3 +10,11 @@ def render_section(context, item):
     ctx = context.flatten()
     ctx.update(item["context"])
     return render_to_string(item["section"].template, ctx, request=context.get("request"))
+
+
+@register.filter
+def get_item(mapping, key):
+    """{{ row.values|get_item:key }}"""
+    if mapping is None:
+        return None
+    return mapping.get(key)

@@ -53,7 +53,7 @@ class ResourceMixin(LoginRequiredMixin):
         params = self.request.GET
         area = params.get("area", "").strip()
         if area:
-            qs = qs.filter(**{f"{self.resource.model.scope_field}__startswith": area})
+            qs = self.resource.filter_area(qs, area)
         if params.get("status") == "retired" and can_restore(self.request.user):
             qs = qs.retired()
         else:
@@ -185,8 +185,12 @@ class ObjectRestoreView(ResourceMixin, View):
         obj = self.get_object()
         if not can_restore(request.user):
             raise Http404
-        self.resource.restore(actor=request.user, instance=obj)
-        messages.success(request, _("已恢复。"))
+        try:  # restoring can break a rule since (an overlap, a duplicate): say which
+            self.resource.restore(actor=request.user, instance=obj)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已恢复。"))
         return HttpResponseRedirect(reverse(self.resource.url_name("detail"), args=[pk]))
 
 

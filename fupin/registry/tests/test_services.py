@@ -87,11 +87,12 @@ def test_completeness_lists_what_is_missing(demo_users):
     actor = demo_users["village_a"]
     p = make_person(area_code=actor.scope_code)  # a labourer with nothing but the basics
     assert not p.complete
-    for item in ("文化程度", "健康状况", "联系电话", "培训意愿", "就业意愿", "就业状态"):
+    for item in ("文化程度", "健康状况", "联系电话", "培训意愿", "就业意愿"):
         assert item in p.missing
+    assert p.employment_status == "unemployed"  # no employment record: derived, not typed
     p = services.person_update(actor=actor, person=p, data={
         "education": "03", "health": "01", "wants_training": False, "wants_work": True,
-        "work_place_wish": "04", "employment_status": "employed", "work_place": "04"},
+        "work_place_wish": "04"},
         protected={"phone": "13812345678"}, expected_version=p.version)
     assert p.complete and p.missing == ""
 
@@ -106,3 +107,19 @@ def test_retiring_the_head_clears_it_and_household_retires_members(demo_users):
     services.household_retire(actor=actor, household=hh, reason="整户迁出")
     q.refresh_from_db()
     assert q.retired_at is not None
+
+
+def test_every_list_follows_a_person_who_moves(demo_users):
+    """A person's records live in their village: moving the household moves them all."""
+    from fupin.training.tests.factories import make_enrolment
+
+    actor = demo_users["lizhou_township"]
+    a, b = demo_users["village_a"].scope_code, demo_users["village_b"].scope_code
+    person = make_person(area_code=a)
+    enrolment = make_enrolment(person=person)
+    assert enrolment.area_code == a
+    household = Household.objects.get(pk=person.household_id)
+    services.household_update(actor=actor, household=household, data={"area_code": b},
+                              expected_version=household.version)
+    enrolment.refresh_from_db()
+    assert enrolment.area_code == b and enrolment.history.latest().history_user == actor

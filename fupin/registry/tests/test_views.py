@@ -148,3 +148,11 @@ def test_history_tab_shows_masked_changes_not_ciphertext(demo_users, client):
     html = client.get(f"/registry/persons/{person.pk}/history/").content.decode()
     assert "138****5678" in html and "139****4321" in html and "电焊" in html
     assert "v1:" not in html and "13987654321" not in html
+
+
+def test_incomplete_page_names_a_village_workers_own_village(demo_users, client):
+    actor = demo_users["village_a"]
+    make_person(area_code=actor.scope_code, name="缺项乙")
+    client.force_login(actor)
+    html = client.get("/registry/incomplete/").content.decode()
+    assert actor.scope_area.name in html and f">{actor.scope_code}<" not in html

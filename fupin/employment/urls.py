@@ -1,0 +1,9 @@
+from .resources import employments, placements, posts, ventures
+
+app_name = "employment"
+urlpatterns = [
+    *employments.urls("employments/"),
+    *ventures.urls("ventures/"),
+    *posts.urls("posts/"),
+    *placements.urls("placements/"),
+]

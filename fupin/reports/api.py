@@ -1,0 +1,42 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from fupin.core import scoping
+
+from .selectors import indicator_table
+
+
+def table_json(table) -> dict:
+    """One shape for the API and `fupin report indicators --format json`."""
+    def values(vals):
+        return {i.key: (float(vals[i.key]) if vals.get(i.key) is not None else None)
+                for i in table["indicators"]}
+
+    return {
+        "area": table["area"], "area_name": table["area_name"], "year": table["year"],
+        "indicators": [{"key": i.key, "name": str(i.name), "unit": str(i.unit),
+                        "group": str(i.group)} for i in table["indicators"]],
+        "values": values(table["total"]),
+        "children": [{"area": r["code"], "name": r["name"], "values": values(r["values"])}
+                     for r in table["rows"]],
+    }
+
+
+class IndicatorsView(APIView):
+    """The indicators of an area and a year, with one row per child area."""
+
+    @extend_schema(parameters=[OpenApiParameter("area", str), OpenApiParameter("year", int)],
+                   responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        scope = scoping.user_scope_code(request.user)
+        area = request.query_params.get("area") or scope
+        if not area.isdigit() or not area.startswith(scope):
+            raise exceptions.NotFound()
+        try:
+            year = int(request.query_params.get("year", ""))
+        except ValueError as exc:
+            raise exceptions.ValidationError({"year": ["请提供年度，如 2017。"]}) from exc
+        return Response(table_json(indicator_table(user=request.user, area=area, year=year)))

@@ -1,0 +1,142 @@
+"""The indicators of the five lists and the four full coverages (DESIGN §2, §4), declared once.
+Later modules (targets, bulletins, assessment) read them from fupin.core.indicators."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.utils.translation import gettext_lazy as _
+
+from fupin.core.dates import open_on
+from fupin.core.indicators import Indicator, Period, Source, during, registry
+from fupin.employment.models import Employment, Placement, Venture, WelfarePost
+from fupin.registry.models import Household, Person
+from fupin.registry.rules import labourer_q
+from fupin.training.models import Enrolment
+
+FIVE = _("五名单")
+COVER = _("四个全覆盖")
+COMPLETED = Enrolment.Status.COMPLETED
+
+
+# --- conditions on a person (OuterRef("pk") is the person) ---------------------------------
+
+def employed_on(day) -> Q:
+    """Working on that day: a transferred job, a venture or a public-welfare post."""
+    return (Q(Exists(Employment.objects.active().filter(open_on(day), person=OuterRef("pk"))))
+            | Q(Exists(Venture.objects.active().filter(open_on(day), person=OuterRef("pk"))))
+            | Q(Exists(Placement.objects.active().filter(open_on(day), person=OuterRef("pk")))))
+
+
+def trained_by(day) -> Q:
+    return Q(Exists(Enrolment.objects.active().filter(
+        person=OuterRef("pk"), status=COMPLETED, completed_on__lte=day)))
+
+
+def in_programmes(period: Period) -> Q:
+    """In training, employment, a venture or a post during the period (policy coverage's
+    denominator, DESIGN §4)."""
+    return (Q(Exists(Enrolment.objects.active().filter(
+                person=OuterRef("pk"), course__start_date__lte=period.as_of,
+                course__end_date__gte=period.start)))
+            | Q(Exists(Employment.objects.active().filter(during(period),
+                                                          person=OuterRef("pk"))))
+            | Q(Exists(Venture.objects.active().filter(during(period), person=OuterRef("pk"))))
+            | Q(Exists(Placement.objects.active().filter(during(period),
+                                                         person=OuterRef("pk")))))
+
+
+def benefited(period: Period) -> Q:
+    """Received at least one benefit in the period. Until the subsidies module records
+    payments, the benefits are the ones the lists themselves carry: a subsidised training
+    completed, a guaranteed start-up loan with interest subsidy, a public-welfare post."""
+    return (Q(Exists(Enrolment.objects.active().filter(
+                person=OuterRef("pk"), status=COMPLETED, course__subsidy_per_person__gt=0,
+                completed_on__range=(period.start, period.as_of))))
+            | Q(Exists(Venture.objects.active().filter(during(period), person=OuterRef("pk"),
+                                                       interest_subsidy__gt=0)))
+            | Q(Exists(Placement.objects.active().filter(during(period),
+                                                         person=OuterRef("pk")))))
+
+
+def household_has_labourer(day) -> Q:
+    return Q(Exists(Person.objects.active().filter(labourer_q(day), household=OuterRef("pk"))))
+
+
+def household_has_employed(day) -> Q:
+    return Q(Exists(Person.objects.active().filter(employed_on(day),
+                                                   household=OuterRef("pk"))))
+
+
+# --- sources ---------------------------------------------------------------------------------
+
+registry.add_source(Source("persons", lambda p: Person.objects.active()))
+registry.add_source(Source("households", lambda p: Household.objects.active()))
+registry.add_source(Source("trainings", lambda p: Enrolment.objects.active().filter(
+    status=COMPLETED, completed_on__range=(p.start, p.as_of))))
+registry.add_source(Source("employments", lambda p: Employment.objects.active().filter(
+    during(p))))
+registry.add_source(Source("ventures", lambda p: Venture.objects.active().filter(during(p))))
+registry.add_source(Source("posts", lambda p: WelfarePost.objects.active().filter(
+    established__lte=p.as_of)))
+registry.add_source(Source("placements", lambda p: Placement.objects.active().filter(
+    during(p))))
+
+# --- the five lists ----------------------------------------------------------------------------
+
+registry.add(Indicator("registered", _("登记人数"), _("人"), 10, "persons",
+                       lambda p: Count("pk"), group=FIVE))
+registry.add(Indicator("labourers", _("劳动力"), _("人"), 11, "persons",
+                       lambda p: Count("pk", filter=labourer_q(p.as_of)), group=FIVE))
+registry.add(Indicator("trained", _("培训人数"), _("人"), 20, "trainings",
+                       lambda p: Count("person", distinct=True), group=FIVE,
+                       help=_("年内结业的人数")))
+registry.add(Indicator("training_subsidy", _("培训补贴"), _("元"), 21, "trainings",
+                       lambda p: Sum("course__subsidy_per_person"), group=FIVE,
+                       help=_("各班补贴标准 × 结业人数")))
+registry.add(Indicator("employed", _("转移就业人数"), _("人"), 30, "employments",
+                       lambda p: Count("person", distinct=True), group=FIVE))
+registry.add(Indicator("ventures", _("自主创业"), _("户"), 40, "ventures",
+                       lambda p: Count("pk"), group=FIVE))
+registry.add(Indicator("college_ventures", _("其中贫困家庭大学生创业"), _("户"), 41, "ventures",
+                       lambda p: Count("pk", filter=Q(college_student=True)), group=FIVE))
+registry.add(Indicator("welfare_posts", _("公益性岗位"), _("个"), 50, "posts",
+                       lambda p: Count("pk"), group=FIVE))
+registry.add(Indicator("placed", _("公益性岗位安置人数"), _("人"), 51, "placements",
+                       lambda p: Count("person", distinct=True), group=FIVE))
+registry.add(Indicator("zero_employment", _("零就业贫困家庭"), _("户"), 60, "households",
+                       lambda p: Count("pk", filter=household_has_labourer(p.as_of)
+                                       & ~household_has_employed(p.as_of)), group=FIVE))
+
+# --- the four full coverages (DESIGN §4) -----------------------------------------------------
+
+registry.add(Indicator("labourers_complete", _("登记完整的劳动力"), _("人"), 100, "persons",
+                       lambda p: Count("pk", filter=labourer_q(p.as_of) & Q(complete=True)),
+                       group=COVER))
+registry.add(Indicator("registration_coverage", _("实名制登记覆盖率"), "%", 101,
+                       ratio=("labourers_complete", "labourers"), group=COVER))
+registry.add(Indicator("labourers_wish_training", _("有培训意愿的劳动力"), _("人"), 110,
+                       "persons", lambda p: Count("pk", filter=labourer_q(p.as_of)
+                                                  & Q(wants_training=True)), group=COVER))
+registry.add(Indicator("labourers_trained", _("已培训的有意愿劳动力"), _("人"), 111, "persons",
+                       lambda p: Count("pk", filter=labourer_q(p.as_of) & Q(wants_training=True)
+                                       & trained_by(p.as_of)), group=COVER))
+registry.add(Indicator("training_coverage", _("就业培训覆盖率"), "%", 112,
+                       ratio=("labourers_trained", "labourers_wish_training"), group=COVER))
+registry.add(Indicator("households_with_labourers", _("有劳动力的贫困户"), _("户"), 120,
+                       "households", lambda p: Count("pk", filter=household_has_labourer(
+                           p.as_of)), group=COVER))
+registry.add(Indicator("households_employed", _("至少一人就业的贫困户"), _("户"), 121,
+                       "households", lambda p: Count("pk", filter=household_has_labourer(
+                           p.as_of) & household_has_employed(p.as_of)), group=COVER))
+registry.add(Indicator("employment_coverage", _("就业帮扶覆盖率"), "%", 122,
+                       ratio=("households_employed", "households_with_labourers"),
+                       group=COVER))
+registry.add(Indicator("labourers_in_programmes", _("参加培训、就业、创业或上岗的劳动力"),
+                       _("人"), 130, "persons",
+                       lambda p: Count("pk", filter=labourer_q(p.as_of) & in_programmes(p)),
+                       group=COVER))
+registry.add(Indicator("labourers_benefited", _("享受过政策的劳动力"), _("人"), 131, "persons",
+                       lambda p: Count("pk", filter=labourer_q(p.as_of) & in_programmes(p)
+                                       & benefited(p)), group=COVER))
+registry.add(Indicator("policy_coverage", _("政策落实覆盖率"), "%", 132,
+                       ratio=("labourers_benefited", "labourers_in_programmes"), group=COVER))

@@ -1,0 +1,93 @@
+"""Reads across the five lists: indicator tables, the zero-employment working list, and a
+person's timeline."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models.functions import Substr
+
+from fupin.areas.models import Area
+from fupin.areas.selectors import area_full_name
+from fupin.core import indicators as ind
+from fupin.core import scoping
+from fupin.employment.models import Employment, Placement, Venture
+from fupin.registry.models import Household, Person
+from fupin.registry.rules import labourer_q
+from fupin.training.models import Enrolment
+
+WORKING = ("employed", "venture", "welfare_post")
+
+
+def indicator_table(*, user, area: str, year: int, keys: list[str] | None = None) -> dict:
+    """The area's own values and one row per child area, ready for a page or a sheet."""
+    period = ind.Period(year)
+    indicators = [ind.registry.get(k) for k in keys] if keys else ind.registry.all()
+    keys = [i.key for i in indicators]
+    total = ind.compute(area=area, period=period, keys=keys, user=user).get(area, {})
+    children = ind.compute(area=area, period=period, keys=keys, by_child=True, user=user) \
+        if ind.child_length(area) else {}
+    names = dict(Area.objects.filter(parent_id=area).values_list("code", "name"))
+    rows = [{"code": code, "name": names.get(code, code), "values": values}
+            for code, values in sorted(children.items())]
+    return {"area": area, "area_name": area_full_name(area), "year": year,
+            "indicators": indicators, "total": total, "rows": rows,
+            "can_drill": bool(ind.child_length(area)), "parent": _parent(user, area)}
+
+
+def _parent(user, area: str) -> str | None:
+    """The area one level up, if the user may look there."""
+    from fupin.areas.models import LENGTH_LEVEL
+
+    shorter = [n for n in sorted(LENGTH_LEVEL) if n < len(area)]
+    if not shorter:
+        return None
+    parent = area[:shorter[-1]]
+    scope = scoping.user_scope_code(user) if user is not None else ""
+    return parent if scope is not None and parent.startswith(scope) else None
+
+
+def zero_employment_households(*, user, area: str = ""):
+    """Households with at least one labourer and no member working (DESIGN §2), with their
+    labourers — the list a village worker drives to empty. Uses the derived status."""
+    working = Person.objects.active().filter(household=OuterRef("pk"),
+                                             employment_status__in=WORKING)
+    labourer = Person.objects.active().filter(labourer_q(), household=OuterRef("pk"))
+    qs = (Household.objects.visible_to(user).active()
+          .filter(Exists(labourer)).exclude(Exists(working)))
+    if area:
+        qs = qs.filter(area_code__startswith=area)
+    labourers = Person.objects.active().filter(labourer_q()).order_by("relation")
+    return qs.select_related("head").prefetch_related(
+        Prefetch("members", queryset=labourers, to_attr="labourers")).order_by("area_code", "pk")
+
+
+def person_timeline(person) -> list[dict]:
+    """Everything the five lists hold about a person, newest first."""
+    items = []
+    for e in Enrolment.objects.active().filter(person=person).select_related("course"):
+        items.append({"date": e.completed_on or e.course.start_date, "kind": "training",
+                      "record": e, "title": e.course.name,
+                      "detail": e.get_status_display()})
+    for e in Employment.objects.active().filter(person=person):
+        items.append({"date": e.start_date, "end": e.end_date, "kind": "employment",
+                      "record": e, "title": e.employer, "detail": e.get_place_display()})
+    for v in Venture.objects.active().filter(person=person):
+        items.append({"date": v.start_date, "end": v.end_date, "kind": "venture", "record": v,
+                      "title": v.business, "detail": v.industry})
+    for p in Placement.objects.active().filter(person=person).select_related("post"):
+        items.append({"date": p.start_date, "end": p.end_date, "kind": "placement",
+                      "record": p, "title": p.post.name, "detail": p.post.get_kind_display()})
+    items.sort(key=lambda i: i["date"], reverse=True)
+    return items
+
+
+def zero_employment_counts(*, user, area: str) -> list[dict]:
+    """Zero-employment households per child area (for the drill-down)."""
+    n = ind.child_length(area)
+    if not n:
+        return []
+    rows = (zero_employment_households(user=user, area=area).order_by()
+            .annotate(g=Substr("area_code", 1, n)).values("g").annotate(n=Count("pk")))
+    names = dict(Area.objects.filter(parent_id=area).values_list("code", "name"))
+    return [{"code": r["g"], "name": names.get(r["g"], r["g"]), "count": r["n"]}
+            for r in sorted(rows, key=lambda r: -r["n"])]

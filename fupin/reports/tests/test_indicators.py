@@ -1,0 +1,110 @@
+"""Indicators computed from records, per area and per child area (DESIGN §4)."""
+
+import datetime
+import io
+import json
+from decimal import Decimal
+
+from django.core.management import call_command
+
+from fupin.core.indicators import Period, compute
+from fupin.employment.models import Employment, Placement, Venture, WelfarePost
+from fupin.registry.tests.factories import make_person
+from fupin.training.models import Course, Enrolment
+
+D = datetime.date
+
+
+def world(demo_users):
+    """Two villages of one township: A with a trained, employed family; B with a
+    zero-employment household."""
+    a = demo_users["village_a"].scope_code
+    b = demo_users["village_b"].scope_code
+    born = D(1985, 5, 1)
+    pa = make_person(area_code=a, name="甲", wants_training=True)
+    pa2 = make_person(household=pa.household, name="甲妻", relation="02", wants_training=True)
+    pb = make_person(area_code=b, name="乙", wants_training=False)
+    old = make_person(area_code=b, name="老人", labour_capacity="05")  # not a labourer
+    course = Course.objects.create(area_code=a[:9], name="2017年电焊班", kind="02",
+                                   provider="培训中心", start_date=D(2017, 4, 1),
+                                   end_date=D(2017, 4, 10), place="镇上", capacity=30,
+                                   subsidy_per_person=Decimal(1200))
+    Enrolment.objects.create(course=course, person=pa, area_code=a, status="completed",
+                             completed_on=D(2017, 4, 10))
+    Enrolment.objects.create(course=course, person=pa2, area_code=a, status="dropped")
+    Employment.objects.create(person=pa, area_code=a, employer="某厂", place="04",
+                              start_date=D(2017, 5, 1))
+    post = WelfarePost.objects.create(area_code=a, name="保洁员岗", kind="01", monthly_pay=500,
+                                      established=D(2017, 1, 1))
+    Placement.objects.create(post=post, person=pa2, area_code=a, start_date=D(2017, 2, 1),
+                             end_date=D(2017, 3, 31))
+    Venture.objects.create(person=pa2, area_code=a, business="农家乐", start_date=D(2016, 1, 1),
+                           end_date=D(2016, 12, 31), college_student=True)
+    assert born and old
+    return a, b, pa, pb
+
+
+def test_five_lists_and_coverages_for_a_township(demo_users):
+    a, b, pa, pb = world(demo_users)
+    values = compute(area=a[:9], period=Period(2017))[a[:9]]
+    assert values["registered"] == 4
+    assert values["labourers"] == 3
+    assert values["trained"] == 1 and values["training_subsidy"] == Decimal(1200)
+    assert values["employed"] == 1 and values["placed"] == 1 and values["welfare_posts"] == 1
+    assert values["ventures"] == 0 and values["college_ventures"] == 0  # ended in 2016
+    # B's household has a labourer and nobody working at the end of 2017
+    assert values["zero_employment"] == 1
+    assert values["households_with_labourers"] == 2 and values["households_employed"] == 1
+    assert values["employment_coverage"] == Decimal("50.0")
+    assert values["labourers_wish_training"] == 2 and values["labourers_trained"] == 1
+    assert values["training_coverage"] == Decimal("50.0")
+    assert values["policy_coverage"] == Decimal("100.0")  # both in programmes benefited
+    assert compute(area=a[:9], period=Period(2016))[a[:9]]["ventures"] == 1
+
+
+def test_drill_down_groups_by_child_area(demo_users):
+    a, b, _pa, _pb = world(demo_users)
+    rows = compute(area=a[:9], period=Period(2017), by_child=True,
+                   keys=["registered", "zero_employment", "employment_coverage"])
+    assert rows[a]["registered"] == 2 and rows[b]["registered"] == 2
+    assert rows[a]["zero_employment"] == 0 and rows[b]["zero_employment"] == 1
+    assert rows[b]["employment_coverage"] == Decimal("0.0")
+
+
+def test_indicators_respect_the_readers_scope(demo_users):
+    a, b, _pa, _pb = world(demo_users)
+    seen = compute(area=a[:9], period=Period(2017), user=demo_users["village_a"],
+                   keys=["registered"])
+    assert seen[a[:9]]["registered"] == 2
+
+
+def test_page_api_export_and_cli(demo_users, client):
+    a, b, _pa, _pb = world(demo_users)
+    client.force_login(demo_users["lizhou_township"])
+    page = client.get("/reports/indicators/", {"year": 2017})
+    html = page.content.decode()
+    assert page.status_code == 200 and "四个全覆盖" in html and "chart-data" in html
+    assert f'?area={a}&amp;year=2017' in html or f"?area={a}&year=2017" in html
+    xlsx = client.get("/reports/indicators/", {"year": 2017, "format": "xlsx"})
+    assert xlsx["Content-Type"].startswith("application/vnd.openxml")
+    api = client.get("/api/v1/indicators/", {"year": 2017}).json()
+    assert api["values"]["trained"] == 1 and len(api["children"]) >= 2
+    assert client.get("/api/v1/indicators/", {"year": 2017, "area": "510821"}).status_code == 404
+    out = io.StringIO()
+    call_command("report", "indicators", "--area", a[:9], "--year", "2017", "--format",
+                 "json", stdout=out)
+    data = json.loads(out.getvalue())
+    assert data["values"]["training_subsidy"] == 1200 and data["values"]["trained"] == 1
+
+
+def test_zero_employment_list_and_timeline(demo_users, client):
+    a, b, pa, pb = world(demo_users)
+    from fupin.employment.status import person_status_refresh
+
+    person_status_refresh(person_ids=[pa.pk, pb.pk])
+    client.force_login(demo_users["lizhou_township"])
+    html = client.get("/reports/zero-employment/").content.decode()
+    assert "乙" in html and "甲" not in html.split("zero-count")[1]
+    client.force_login(demo_users["village_a"])
+    html = client.get(f"/registry/persons/{pa.pk}/").content.decode()
+    assert 'data-section="timeline"' in html and "2017年电焊班" in html and "某厂" in html

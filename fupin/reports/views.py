@@ -1,0 +1,101 @@
+import datetime
+import io
+
+import xlsxwriter
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from fupin.core import scoping
+from fupin.core.models import AccessLog
+from fupin.core.services import access_log_record
+
+from .selectors import indicator_table, zero_employment_counts, zero_employment_households
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _area_and_year(request) -> tuple[str, int]:
+    scope = scoping.user_scope_code(request.user)
+    if scope is None:
+        raise Http404
+    area = request.GET.get("area", "") or scope
+    if not area.isdigit() or not area.startswith(scope):
+        raise Http404
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = timezone.localdate().year
+    if not 2000 <= year <= 2100:
+        year = timezone.localdate().year
+    return area, year
+
+
+def _chart_data(table) -> dict:
+    """What the ECharts on the page draw: the coverages, and one bar per child area."""
+    cover = [i for i in table["indicators"] if i.unit == "%"]
+    counts = [i for i in table["indicators"] if i.unit != "%"]
+    return {
+        "coverage": {"names": [str(i.name) for i in cover],
+                     "values": [float(table["total"].get(i.key) or 0) for i in cover]},
+        "children": {"names": [r["name"] for r in table["rows"]],
+                     "series": {i.key: {"name": str(i.name), "unit": str(i.unit),
+                                        "values": [float(r["values"].get(i.key) or 0)
+                                                   for r in table["rows"]]}
+                                for i in counts + cover}},
+    }
+
+
+@login_required
+def indicators_page(request):
+    area, year = _area_and_year(request)
+    table = indicator_table(user=request.user, area=area, year=year)
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(request, table)
+    years = list(range(timezone.localdate().year, 2013, -1))
+    return render(request, "reports/indicators.html",
+                  {"table": table, "chart": _chart_data(table), "years": years,
+                   "chart_keys": [(i.key, i.name) for i in table["indicators"]]})
+
+
+def _xlsx(request, table) -> HttpResponse:
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet("指标")
+    bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
+    sheet.write_string(0, 0, f"{table['area_name']} {table['year']} 年就业扶贫指标", bold)
+    headers = ["区划代码", "区划"] + [f"{i.name}（{i.unit}）" for i in table["indicators"]]
+    sheet.write_row(2, 0, headers, bold)
+    rows = [{"code": table["area"], "name": "合计", "values": table["total"]}, *table["rows"]]
+    for r, row in enumerate(rows, start=3):
+        sheet.write_string(r, 0, row["code"])
+        sheet.write_string(r, 1, row["name"])
+        for c, i in enumerate(table["indicators"], start=2):
+            value = row["values"].get(i.key)
+            if value is not None:
+                sheet.write_number(r, c, float(value))
+    sheet.set_column(0, 0, 14)
+    sheet.set_column(1, 1, 24)
+    sheet.set_column(2, len(headers), 12)
+    sheet.freeze_panes(3, 2)
+    book.close()
+    access_log_record(actor=request.user, action=AccessLog.Action.EXPORT, model="indicators",
+                      rows=len(rows), detail=request.GET.urlencode(), request=request)
+    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    name = f"indicators-{table['area']}-{table['year']}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def zero_employment(request):
+    """The working list: households with labourers and nobody working."""
+    area, _year = _area_and_year(request)
+    qs = zero_employment_households(user=request.user, area=area)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "reports/zero_employment.html",
+                  {"page": page, "area": area, "today": datetime.date.today(),
+                   "counts": zero_employment_counts(user=request.user, area=area)
+                   if len(area) < 12 else []})

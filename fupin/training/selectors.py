@@ -1,0 +1,61 @@
+"""Reads of the training list. All start from `visible_to(user)`."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from fupin.core.roles import can_write
+
+from . import rules
+from .models import Course, Enrolment
+
+
+def course_list(*, user) -> QuerySet:
+    """Courses the user sees, each with `occupied` (places taken, across every area: a count
+    only, so the organising township knows how full its course is)."""
+    return Course.objects.visible_to(user).annotate(occupied=Count(
+        "enrolments", filter=Q(enrolments__retired_at__isnull=True,
+                               enrolments__status__in=rules.OCCUPYING)))
+
+
+def courses_for_area(qs: QuerySet, area: str) -> QuerySet:
+    """Courses that serve an area: organised in it or in the township (county …) above it.
+    A village worker's list filtered by their village shows their township's courses."""
+    ancestors = [area[:n] for n in (2, 4, 6, 9) if n < len(area)]
+    return qs.filter(Q(area_code__startswith=area) | Q(area_code__in=ancestors))
+
+
+def course_roster(*, user, course: Course) -> QuerySet:
+    """The course's enrolments that the user may see (their own villages')."""
+    return (Enrolment.objects.visible_to(user).active().filter(course=course)
+            .select_related("person").order_by("area_code", "person__name", "pk"))
+
+
+def course_counts(*, course: Course) -> dict:
+    """Status counts over every active enrolment of the course (numbers only)."""
+    rows = (Enrolment.objects.active().filter(course=course).values("status")
+            .annotate(n=Count("pk")))
+    counts = {r["status"]: r["n"] for r in rows}
+    counts["occupied"] = sum(counts.get(s, 0) for s in rules.OCCUPYING)
+    counts["total"] = sum(r["n"] for r in rows)
+    return counts
+
+
+def enrolment_list(*, user) -> QuerySet:
+    return Enrolment.objects.visible_to(user).select_related("person", "course")
+
+
+def enrol_block_reason(*, user, course: Course, occupied: int) -> str | None:
+    """Why the page offers no "enrol a person" box for this user and course, or None."""
+    from django.utils.translation import gettext as _
+
+    if not can_write(user, Enrolment):
+        return _("您的角色不能为学员报名。")
+    if course.retired_at is not None:
+        return _("培训班已停用，不能报名。")
+    if course.end_date < timezone.localdate():
+        return _("培训班已结业，不能再报名。")
+    if occupied >= course.capacity:
+        return _("培训班已报满。")
+    return None

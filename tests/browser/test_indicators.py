@@ -1,0 +1,46 @@
+"""The indicator page in Chromium on a phone-size screen: figures, ECharts charts, drill-down."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "Guangyuan@2017"
+
+
+@pytest.fixture
+def demo(transactional_db):
+    from fupin.areas.selectors import clear_cache
+
+    clear_cache()
+    call_command("demo", password=PASSWORD, scale=0.02, stdout=io.StringIO())
+    yield
+    clear_cache()
+
+
+def test_county_officer_reads_indicators_on_a_phone(live_server, demo, page, artifacts_dir):
+    from fupin.core.indicators import Period, compute
+
+    expected = compute(area="510802", period=Period(2017), keys=["trained"])["510802"]
+    page.goto(live_server.url + "/accounts/login/")
+    page.locator('input[name="username"]').fill("lizhou_county")
+    page.locator('input[name="password"]').fill(PASSWORD)
+    page.locator('form button[type="submit"]').click()
+    page.goto(live_server.url + "/reports/indicators/?year=2017")
+    expect(page.locator("main h1")).to_contain_text("就业扶贫指标")
+    expect(page.locator('[data-indicator="trained"]')).to_have_text(f"{expected['trained']:,}")
+    # ECharts drew both charts (canvas elements inside the chart boxes)
+    expect(page.locator("#chart-coverage canvas")).to_have_count(1)
+    expect(page.locator("#chart-children canvas")).to_have_count(1)
+    page.select_option("#chart-key", "zero_employment")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"the page is {width}px wide on a 375px screen"
+    page.screenshot(path=str(artifacts_dir / "indicators-phone.png"), full_page=True)
+    # drill down into a township
+    page.locator("table tbody a").first.click()
+    expect(page.locator("main")).to_contain_text("返回上级")
