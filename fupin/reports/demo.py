@@ -118,8 +118,9 @@ def five_lists_demo(*, county: str, actor, seed: int = 2017, scale: float = 1.0)
     for i, person in enumerate(weak_first):
         kind = POST_KINDS[i % len(POST_KINDS)]
         start = _date(rng, datetime.date(YEAR, 1, 1), datetime.date(YEAR, 9, 30))
-        post = WelfarePost(area_code=person[1], name=f"{POST_NAMES[kind]}岗{i + 1:03d}号", kind=kind,
-                           monthly_pay=rng.choice((400, 500, 600, 800)), established=start)
+        post = WelfarePost(area_code=person[1], name=f"{POST_NAMES[kind]}岗{i + 1:03d}号",
+                           kind=kind, monthly_pay=rng.choice((400, 500, 600, 800)),
+                           established=start)
         posts.append(post)
         placements.append(Placement(post=post, person_id=person[0], area_code=person[1],
                                     start_date=start))

@@ -1,25 +1,6 @@
-"""The training app ships its own English catalogue (fupin/training/locale): complete,
-compiled, and used by the pages. `make messages` keeps it (makemessages writes an app's
-strings to the app's own locale directory)."""
+"""The training pages in English (the shared catalogue, fupin/locale, carries them)."""
 
-from pathlib import Path
-
-from fupin.core.tests.test_i18n import entries
 from fupin.training.tests.factories import make_course
-
-PO = Path(__file__).resolve().parents[1] / "locale" / "en" / "LC_MESSAGES" / "django.po"
-
-
-def test_training_catalogue_is_complete_and_compiled():
-    import gettext
-
-    found = list(entries(PO.read_text("utf-8")))
-    assert [m for m, s, fuzzy in found if m and (not s or fuzzy)] == []
-    with PO.with_suffix(".mo").open("rb") as fh:
-        catalogue = gettext.GNUTranslations(fh)
-    stale = [m for m, _s, _f in found
-             if m and "\\" not in m and catalogue.gettext(m) == m]
-    assert stale == []
 
 
 def test_course_page_in_english(demo_users, client, township):
