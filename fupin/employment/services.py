@@ -91,47 +91,71 @@ def _check_employment(values: dict, *, exclude_pk=None) -> None:
                               "day": values["start_date"].isoformat()}, field="employer")
 
 
-@transaction.atomic
-def employment_create(*, actor, data: dict) -> Employment:
-    data = _only(data, EMPLOYMENT_FIELDS)
+# What an employment and a venture share: a dated record of one person, copied into the
+# person's village, checked by its own rules, and re-deriving the person's status.
+
+def _record_create(*, actor, model, fields, check, data: dict):
+    data = _only(data, fields)
     person = _person_for(actor, data.get("person"))
     data.update(person=person, area_code=person.area_code)
-    core.check_write(actor, Employment, person.area_code)
+    core.check_write(actor, model, person.area_code)
     if data.get("start_date") is not None:
-        _check_employment(_new(Employment, data, EMPLOYMENT_FIELDS))
-    employment = core.record_create(actor=actor, model=Employment, data=data)
+        check(_new(model, data, fields))
+    record = core.record_create(actor=actor, model=model, data=data)
     _refresh(actor, person.pk)
-    return employment
+    return record
+
+
+def _record_update(*, actor, model, fields, check, record, data: dict,
+                   expected_version: int | None):
+    current = _lock(model, record, actor, expected_version)
+    old_person = current.person_id
+    data = _only(data, fields)
+    person = _person_for(actor, data.get("person", current.person_id), current_id=old_person)
+    data.update(person=person, area_code=person.area_code)
+    check(_merged(current, data, fields), exclude_pk=current.pk)
+    record = core.record_update(actor=actor, instance=current, data=data,
+                                expected_version=expected_version)
+    _refresh(actor, old_person, person.pk)
+    return record
+
+
+def _record_retire(*, actor, record, reason: str):
+    record = core.record_retire(actor=actor, instance=record, reason=reason)
+    _refresh(actor, record.person_id)
+    return record
+
+
+def _record_restore(*, actor, fields, check, record):
+    record = core.record_restore(actor=actor, instance=record)
+    check(_merged(record, {}, fields), exclude_pk=record.pk)
+    _refresh(actor, record.person_id)
+    return record
+
+
+@transaction.atomic
+def employment_create(*, actor, data: dict) -> Employment:
+    return _record_create(actor=actor, model=Employment, fields=EMPLOYMENT_FIELDS,
+                          check=_check_employment, data=data)
 
 
 @transaction.atomic
 def employment_update(*, actor, employment: Employment, data: dict,
                       expected_version: int | None) -> Employment:
-    current = _lock(Employment, employment, actor, expected_version)
-    old_person = current.person_id
-    data = _only(data, EMPLOYMENT_FIELDS)
-    person = _person_for(actor, data.get("person", current.person_id), current_id=old_person)
-    data.update(person=person, area_code=person.area_code)
-    _check_employment(_merged(current, data, EMPLOYMENT_FIELDS), exclude_pk=current.pk)
-    employment = core.record_update(actor=actor, instance=current, data=data,
-                                    expected_version=expected_version)
-    _refresh(actor, old_person, person.pk)
-    return employment
+    return _record_update(actor=actor, model=Employment, fields=EMPLOYMENT_FIELDS,
+                          check=_check_employment, record=employment, data=data,
+                          expected_version=expected_version)
 
 
 @transaction.atomic
 def employment_retire(*, actor, employment: Employment, reason: str = "") -> Employment:
-    employment = core.record_retire(actor=actor, instance=employment, reason=reason)
-    _refresh(actor, employment.person_id)
-    return employment
+    return _record_retire(actor=actor, record=employment, reason=reason)
 
 
 @transaction.atomic
 def employment_restore(*, actor, employment: Employment) -> Employment:
-    employment = core.record_restore(actor=actor, instance=employment)
-    _check_employment(_merged(employment, {}, EMPLOYMENT_FIELDS), exclude_pk=employment.pk)
-    _refresh(actor, employment.person_id)
-    return employment
+    return _record_restore(actor=actor, fields=EMPLOYMENT_FIELDS, check=_check_employment,
+                           record=employment)
 
 
 # --- 自主创业 ------------------------------------------------------------------------------
@@ -151,45 +175,27 @@ def _check_venture(values: dict, *, exclude_pk=None) -> None:
 
 @transaction.atomic
 def venture_create(*, actor, data: dict) -> Venture:
-    data = _only(data, VENTURE_FIELDS)
-    person = _person_for(actor, data.get("person"))
-    data.update(person=person, area_code=person.area_code)
-    core.check_write(actor, Venture, person.area_code)
-    if data.get("start_date") is not None:
-        _check_venture(_new(Venture, data, VENTURE_FIELDS))
-    venture = core.record_create(actor=actor, model=Venture, data=data)
-    _refresh(actor, person.pk)
-    return venture
+    return _record_create(actor=actor, model=Venture, fields=VENTURE_FIELDS,
+                          check=_check_venture, data=data)
 
 
 @transaction.atomic
 def venture_update(*, actor, venture: Venture, data: dict,
                    expected_version: int | None) -> Venture:
-    current = _lock(Venture, venture, actor, expected_version)
-    old_person = current.person_id
-    data = _only(data, VENTURE_FIELDS)
-    person = _person_for(actor, data.get("person", current.person_id), current_id=old_person)
-    data.update(person=person, area_code=person.area_code)
-    _check_venture(_merged(current, data, VENTURE_FIELDS), exclude_pk=current.pk)
-    venture = core.record_update(actor=actor, instance=current, data=data,
-                                 expected_version=expected_version)
-    _refresh(actor, old_person, person.pk)
-    return venture
+    return _record_update(actor=actor, model=Venture, fields=VENTURE_FIELDS,
+                          check=_check_venture, record=venture, data=data,
+                          expected_version=expected_version)
 
 
 @transaction.atomic
 def venture_retire(*, actor, venture: Venture, reason: str = "") -> Venture:
-    venture = core.record_retire(actor=actor, instance=venture, reason=reason)
-    _refresh(actor, venture.person_id)
-    return venture
+    return _record_retire(actor=actor, record=venture, reason=reason)
 
 
 @transaction.atomic
 def venture_restore(*, actor, venture: Venture) -> Venture:
-    venture = core.record_restore(actor=actor, instance=venture)
-    _check_venture(_merged(venture, {}, VENTURE_FIELDS), exclude_pk=venture.pk)
-    _refresh(actor, venture.person_id)
-    return venture
+    return _record_restore(actor=actor, fields=VENTURE_FIELDS, check=_check_venture,
+                           record=venture)
 
 
 # --- 公益性岗位 ----------------------------------------------------------------------------
