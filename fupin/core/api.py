@@ -74,7 +74,7 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     def filter_queryset(self, queryset):
         area = self.request.query_params.get("area", "").strip()
         if area:
-            queryset = queryset.filter(**{f"{self.model.scope_field}__startswith": area})
+            queryset = self.resource.filter_area(queryset, area)
         return super().filter_queryset(queryset)
 
     # hooks: how validated data reaches the services (override for models with more rules)

@@ -13,7 +13,6 @@ from fupin.registry.fields import persons_by_id_number
 from fupin.registry.identity import IdNumberError, parse_id_number
 from fupin.registry.models import Person
 
-from . import services
 from .filters import EmploymentFilter, PlacementFilter, VentureFilter, WelfarePostFilter
 from .models import Employment, Placement, Venture, WelfarePost
 
@@ -110,13 +109,6 @@ class EmploymentViewSet(ScopedModelViewSet):
     def get_queryset(self):
         return super().get_queryset().select_related("person")
 
-    def create_record(self, *, actor, data):
-        return services.employment_create(actor=actor, data=data)
-
-    def update_record(self, *, actor, instance, data, expected_version):
-        return services.employment_update(actor=actor, employment=instance, data=data,
-                                          expected_version=expected_version)
-
 
 class VentureViewSet(ScopedModelViewSet):
     model = Venture
@@ -126,25 +118,11 @@ class VentureViewSet(ScopedModelViewSet):
     def get_queryset(self):
         return super().get_queryset().select_related("person")
 
-    def create_record(self, *, actor, data):
-        return services.venture_create(actor=actor, data=data)
-
-    def update_record(self, *, actor, instance, data, expected_version):
-        return services.venture_update(actor=actor, venture=instance, data=data,
-                                       expected_version=expected_version)
-
 
 class WelfarePostViewSet(ScopedModelViewSet):
     model = WelfarePost
     serializer_class = WelfarePostSerializer
     filterset_class = WelfarePostFilter
-
-    def create_record(self, *, actor, data):
-        return services.post_create(actor=actor, data=data)
-
-    def update_record(self, *, actor, instance, data, expected_version):
-        return services.post_update(actor=actor, post=instance, data=data,
-                                    expected_version=expected_version)
 
 
 class PlacementViewSet(ScopedModelViewSet):
@@ -154,14 +132,6 @@ class PlacementViewSet(ScopedModelViewSet):
 
     def get_queryset(self):
         return super().get_queryset().select_related("person", "post")
-
-    def create_record(self, *, actor, data):
-        return services.placement_create(actor=actor, data=data)
-
-    def update_record(self, *, actor, instance, data, expected_version):
-        """Ending a placement is a PATCH of `end_date`."""
-        return services.placement_update(actor=actor, placement=instance, data=data,
-                                         expected_version=expected_version)
 
 
 router.register("employments", EmploymentViewSet, basename="employment")

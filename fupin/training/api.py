@@ -80,24 +80,6 @@ class CourseViewSet(ScopedModelViewSet):
         qs = course_list(user=self.request.user)
         return qs.active() if self.action == "list" else qs
 
-    def filter_queryset(self, queryset):
-        """?area= means "courses serving this area" (its township's), as on the pages."""
-        from .selectors import courses_for_area
-
-        area = self.request.query_params.get("area", "").strip()
-        if area:
-            queryset = courses_for_area(queryset, area)
-        for backend in self.filter_backends:  # the rest of GenericAPIView.filter_queryset
-            queryset = backend().filter_queryset(self.request, queryset, self)
-        return queryset
-
-    def create_record(self, *, actor, data):
-        return services.course_create(actor=actor, data=data)
-
-    def update_record(self, *, actor, instance, data, expected_version):
-        return services.course_update(actor=actor, course=instance, data=data,
-                                      expected_version=expected_version)
-
 
 class EnrolmentViewSet(ScopedModelViewSet):
     model = Enrolment
@@ -106,16 +88,6 @@ class EnrolmentViewSet(ScopedModelViewSet):
 
     def get_queryset(self):
         return super().get_queryset().select_related("course", "person")
-
-    def create_record(self, *, actor, data):
-        data = dict(data)
-        return services.enrolment_create(actor=actor, course=data.pop("course"),
-                                         person=data.pop("person"), data=data)
-
-    def update_record(self, *, actor, instance, data, expected_version):
-        data = {k: v for k, v in data.items() if k not in ("course", "person")}
-        return services.enrolment_update(actor=actor, enrolment=instance, data=data,
-                                         expected_version=expected_version)
 
 
 router.register("courses", CourseViewSet, basename="course")

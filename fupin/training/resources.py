@@ -109,14 +109,6 @@ class EnrolmentResource(Resource):
         course = request.GET.get("course", "")
         return {"course": course} if course.isdigit() else {}
 
-    def save_form(self, *, actor, form, instance, expected_version):
-        data = form.service_data()
-        if instance is None:
-            return services.enrolment_create(actor=actor, course=data["course"],
-                                             person=data["person"])
-        return services.enrolment_update(actor=actor, enrolment=instance, data=data,
-                                         expected_version=expected_version)
-
     def create(self, *, actor, data):
         data = dict(data)
         return services.enrolment_create(actor=actor, course=data.pop("course"),
