@@ -108,3 +108,34 @@ def test_zero_employment_list_and_timeline(demo_users, client):
     client.force_login(demo_users["village_a"])
     html = client.get(f"/registry/persons/{pa.pk}/").content.decode()
     assert 'data-section="timeline"' in html and "2017年电焊班" in html and "某厂" in html
+
+
+def test_zero_employment_list_follows_hires_job_ends_and_placements(demo_users):
+    """DESIGN §2: the list a village worker drives to empty stays right as records change."""
+    from fupin.employment import services
+    from fupin.employment.tests.factories import make_post
+    from fupin.reports.selectors import zero_employment_households
+
+    worker = demo_users["village_a"]
+    person = make_person(area_code=worker.scope_code, name="丙")
+    household = person.household_id
+
+    def listed():
+        return household in set(zero_employment_households(user=worker).values_list(
+            "pk", flat=True))
+
+    assert listed()
+    job = services.employment_create(actor=worker, data={
+        "person": person, "employer": "某厂", "place": "03", "start_date": D(2020, 3, 1)})
+    assert not listed()
+    services.employment_update(actor=worker, employment=job, data={"end_date": D(2021, 1, 31)},
+                               expected_version=job.version)
+    assert listed()
+    post = make_post(area_code=worker.scope_code)
+    placement = services.placement_create(actor=worker, data={
+        "post": post, "person": person, "start_date": D(2021, 3, 1)})
+    assert not listed()
+    services.placement_retire(actor=worker, placement=placement, reason="录错")
+    assert listed()
+    assert compute(area=worker.scope_code, period=Period(2021),
+                   keys=["zero_employment"])[worker.scope_code]["zero_employment"] == 1
