@@ -125,12 +125,13 @@ def main() -> None:
     urls = [
         ("first page", "/registry/persons/"),
         ("filtered: 普通劳动力, incomplete", "/registry/persons/?labour_capacity=01&complete=no"),
-        ("search ?q=zs (pinyin initials)", "/registry/persons/?q=zs"),
+        ("search ?q=zs (pinyin, no match)", "/registry/persons/?q=zs"),
+        ("search ?q=zj (pinyin, matches)", "/registry/persons/?q=zj"),
         ("deep page ?after=…", f"/registry/persons/?after={deep}"),
         ("deep filtered page", f"/registry/persons/?labour_capacity=01&complete=no"
                                f"&after={deep}"),
-        ("deep search page", f"/registry/persons/?q=zs&after={deep}"),
-        ("search with no match", "/registry/persons/?q=%E9%BE%98"),  # 龘
+        ("deep search page", f"/registry/persons/?q=zj&after={deep}"),
+        ("search by name, no match", "/registry/persons/?q=%E9%BE%98"),  # 龘
     ]
     print(f"{Person.objects.count():,} people, {db_label()}, as lizhou_county")
     print(f"{'page':<34} {'rows':>4} {'median':>8} {'max':>8} {'queries':>7} {'COUNT':>5}")

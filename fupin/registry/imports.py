@@ -143,6 +143,32 @@ class VillageIndex:
         return None, _("在您的管辖范围内找不到“%(w)s”") % {"w": where}
 
 
+class _Household:
+    """What the rows of a file say about one household: the first row's line and village,
+    its number, the lines of its heads, and its attributes (HOUSEHOLD_FIELDS, the first
+    value given wins). Slots and a list: a file of a million people has 300,000 of these."""
+
+    __slots__ = ("line", "area", "number", "heads", "values")
+
+    def __init__(self, line: int, area: str | None, number: str | None):
+        self.line, self.area, self.number = line, area, number
+        self.heads: list[int] = []
+        self.values: list | None = None
+
+    def take_attrs(self, v: dict) -> None:
+        for i, field in enumerate(HOUSEHOLD_FIELDS):
+            value = v.get(field)
+            if value is not None and value != "":
+                if self.values is None:
+                    self.values = [None] * len(HOUSEHOLD_FIELDS)
+                if self.values[i] is None:
+                    self.values[i] = value
+
+    def attrs(self) -> dict:
+        return {field: value for field, value in zip(HOUSEHOLD_FIELDS, self.values or (),
+                                                     strict=False) if value is not None}
+
+
 def _slices(items: list, size: int):
     """Consecutive parts of a list: IN (…) lists stay within SQLite's 32,766 parameters."""
     for i in range(0, len(items), size):
@@ -234,18 +260,20 @@ class PersonImport(ImportSpec):
         if message:
             row.error(_("村"), message)
         v["_area"] = area
-        v["_key"] = self._household_key(v)
+        v["_key"] = self._household_key(v, state)
 
     def _check_row(self, row: ParsedRow, state) -> None:
         v = row.values
         identity = v["_identity"]
         area = v["_area"]
         if identity is not None:
-            first = state["seen"].get(v["_hash"])
+            # keyed by the number itself: the table already holds that string, so a
+            # million-row file adds no million hashes to memory
+            first = state["seen"].get(identity.number)
             if first is not None:
                 row.error(_("身份证号"), _("与第 %(line)s 行重复") % {"line": first})
             else:
-                state["seen"][v["_hash"]] = row.line
+                state["seen"][identity.number] = row.line
             gender = parsers.clean_text(v.get("gender") or "")
             if gender and gender not in ("男", "女"):
                 row.error(_("性别"), _("性别应为“男”或“女”"))
@@ -256,43 +284,48 @@ class PersonImport(ImportSpec):
         if key is None:
             row.error(_("户主身份证号"), _("请填写户编号或户主身份证号，以便归户"))
             return
-        hh = state["households"].setdefault(key, {"line": row.line, "area": area, "heads": [],
-                                                  "number": v.get("household_number"),
-                                                  "attrs": {}})
-        if area and hh["area"] and hh["area"] != area:
+        hh = state["households"].get(key)
+        if hh is None:
+            hh = state["households"][key] = _Household(row.line, area,
+                                                       v.get("household_number"))
+        if area and hh.area and hh.area != area:
             row.error(_("村"), _("同一户的成员须在同一个村（见第 %(line)s 行）")
-                      % {"line": hh["line"]})
+                      % {"line": hh.line})
         if v.get("relation") == HEAD:
-            hh["heads"].append(row.line)
+            hh.heads.append(row.line)
         if v.get("head_id_number") and identity and v["relation"] == HEAD \
                 and v["head_id_number"] != identity.number:
             row.error(_("户主身份证号"), _("户主本人的“户主身份证号”应与其身份证号一致"))
-        for field in HOUSEHOLD_FIELDS:
-            if v.get(field) not in (None, ""):
-                hh["attrs"].setdefault(field, v[field])
+        hh.take_attrs(v)
 
     @staticmethod
-    def _household_key(v: dict) -> str | None:
+    def _household_key(v: dict, state) -> str | None:
         if v.get("household_number"):
             return "N:" + v["household_number"]
-        if v.get("head_id_number"):
-            return "H:" + crypto.blind_index(v["head_id_number"])
+        head = v.get("head_id_number")
+        if head:
+            # A household's rows follow each other: its head's hash is worked out once.
+            last = state.get("last_head")
+            if last is None or last[0] != head:
+                last = state["last_head"] = (head, crypto.blind_index(head))
+            return "H:" + last[1]
         if v.get("relation") == HEAD and v.get("_hash"):
             return "H:" + v["_hash"]
         return None
 
     def finish(self, state) -> list[tuple[int, str, str]]:
         errors = []
-        keys = list(state["households"])
-        db_heads = self._households_with_db_head(keys)
+        # only households without a head in the file need one in the database
+        db_heads = self._households_with_db_head(
+            [key for key, hh in state["households"].items() if not hh.heads])
         for key, hh in state["households"].items():
-            if len(hh["heads"]) > 1:
-                for line in hh["heads"][1:]:
+            if len(hh.heads) > 1:
+                for line in hh.heads[1:]:
                     errors.append((line, _("与户主关系"),
                                    _("同一户只能有一位户主（第 %(line)s 行已是户主）")
-                                   % {"line": hh["heads"][0]}))
-            elif not hh["heads"] and key not in db_heads:
-                errors.append((hh["line"], _("与户主关系"),
+                                   % {"line": hh.heads[0]}))
+            elif not hh.heads and key not in db_heads:
+                errors.append((hh.line, _("与户主关系"),
                                _("这一户没有户主：请在同户成员中填写一位“户主”")))
         return errors
 
@@ -300,10 +333,14 @@ class PersonImport(ImportSpec):
     def _households_with_db_head(keys: list[str]) -> set[str]:
         numbers = [k[2:] for k in keys if k.startswith("N:")]
         heads = [k[2:] for k in keys if k.startswith("H:")]
-        found = {"N:" + n for n in Household.objects.filter(
-            number__in=numbers, head__isnull=False).values_list("number", flat=True)}
-        found |= {"H:" + h for h in Person.objects.filter(
-            id_number_hash__in=heads, relation=HEAD).values_list("id_number_hash", flat=True)}
+        found = set()
+        for part in _slices(numbers, 5000):
+            found |= {"N:" + n for n in Household.objects.filter(
+                number__in=part, head__isnull=False).values_list("number", flat=True)}
+        for part in _slices(heads, 5000):
+            found |= {"H:" + h for h in Person.objects.filter(
+                id_number_hash__in=part, relation=HEAD).values_list("id_number_hash",
+                                                                    flat=True)}
         return found
 
     # --- writing ------------------------------------------------------------------------
@@ -354,7 +391,8 @@ class PersonImport(ImportSpec):
         finalize(), once their head is known (the foreign keys are checked at commit)."""
         now = state["now"]
         refs = state.setdefault("household_refs", {})
-        wanted = {r.values["_key"] for r in rows} - refs.keys()
+        # in the file's order, so that new households are numbered as they come
+        wanted = list(dict.fromkeys(key for r in rows if (key := r.values["_key"]) not in refs))
         found: dict[str, Household] = {}
         by_number = [k[2:] for k in wanted if k.startswith("N:")]
         by_head = [k[2:] for k in wanted if k.startswith("H:")]
@@ -369,7 +407,7 @@ class PersonImport(ImportSpec):
             if household is None:
                 new.append(key)
                 continue
-            attrs = state["households"][key]["attrs"]
+            attrs = state["households"][key].attrs()
             diff = {k: v for k, v in attrs.items() if getattr(household, k) != v}
             if diff:
                 for k, v in diff.items():
@@ -383,8 +421,7 @@ class PersonImport(ImportSpec):
         writer.update(update, HOUSEHOLD_FIELDS + ["version", "updated_at"], when=now)
         for key, pk in zip(new, writer.allocate(len(new)), strict=True):
             info = state["households"][key]
-            refs[key] = (pk, info["area"], info["number"] or self._next_number(info["area"],
-                                                                                state))
+            refs[key] = (pk, info.area, info.number or self._next_number(info.area, state))
         return {r.values["_key"]: refs[r.values["_key"]] for r in rows}
 
     @staticmethod
@@ -409,7 +446,7 @@ class PersonImport(ImportSpec):
             heads = _heads([pk for _key, (pk, _area, _number) in part])
             writer.create([
                 make(id=pk, number=number, area_code=area, head_id=heads.get(pk),
-                     created_at=now, updated_at=now, **state["households"][key]["attrs"])
+                     created_at=now, updated_at=now, **state["households"][key].attrs())
                 for key, (pk, area, number) in part], when=now, allocated=True)
         for part in _slices(sorted(state.get("touched", ())), 5000):
             heads = _heads(part)

@@ -301,9 +301,7 @@ class BulkWriter:
                          if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
         qn = connection.ops.quote_name
         self.table = qn(opts.db_table)
-        self.insert_sql = (f"INSERT INTO {self.table} "
-                           f"({', '.join(qn(f.column) for f in self.fields)}) "
-                           f"VALUES ({', '.join(['%s'] * len(self.fields))})")
+        self.record_columns = [qn(f.column) for f in self.fields]
         history = model.history.model
         self.history_table = qn(history._meta.db_table)
         by_attname = {f.attname: i for i, f in enumerate(self.fields)}
@@ -354,14 +352,25 @@ class BulkWriter:
             values[i] = self.columns[i][2](model_field.pre_save(obj, add))
         return values
 
+    def _insert(self, table: str, columns: list[str], rows: list[list]) -> None:
+        with self.connection.cursor() as cursor:
+            if self.connection.vendor == "postgresql":
+                # COPY: the rows stream in one statement (executemany would have the client
+                # cursor quote every value into a statement of its own)
+                with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) "
+                                        "FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) "
+                                   f"VALUES ({', '.join(['%s'] * len(columns))})", rows)
+
     def _history(self, rows: list[list], history_type: str, when) -> None:
         date = self.connection.ops.adapt_datetimefield_value(when)
-        extra = (date, None, history_type, self.actor_id)
+        extra = [date, None, history_type, self.actor_id]
         picks = self.history_picks
-        sql = (f"INSERT INTO {self.history_table} ({', '.join(self.history_columns)}) "
-               f"VALUES ({', '.join(['%s'] * len(self.history_columns))})")
-        with self.connection.cursor() as cursor:
-            cursor.executemany(sql, [[row[i] for i in picks] + list(extra) for row in rows])
+        self._insert(self.history_table, self.history_columns,
+                     [[row[i] for i in picks] + extra for row in rows])
 
     # --- the operations -----------------------------------------------------------------
     def create(self, objs: list[Model], *, when, allocated: bool = False) -> None:
@@ -380,8 +389,7 @@ class BulkWriter:
             obj._state.adding = False
             obj._state.db = self.connection.alias
         rows = [self._values(obj, True) for obj in objs]
-        with self.connection.cursor() as cursor:
-            cursor.executemany(self.insert_sql, rows)
+        self._insert(self.table, self.record_columns, rows)
         self._history(rows, "+", when)
 
     def update(self, objs: list[Model], fields: list[str], *, when) -> None:

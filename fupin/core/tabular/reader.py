@@ -263,10 +263,11 @@ def _blank_row(row: list) -> bool:
 
 
 def _keep_filled(raw_rows, max_rows: int) -> tuple[list[list], list[int]]:
-    """The rows with content and their 1-based numbers; repeated strings shared per column."""
+    """The rows with content and their 1-based numbers; repeated values shared per column."""
     rows: list[list] = []
     numbers: list[int] = []
     seen: list[dict | None] = []
+    last: list = []
     for number, row in enumerate(raw_rows, start=1):
         if _blank_row(row):
             continue
@@ -274,19 +275,34 @@ def _keep_filled(raw_rows, max_rows: int) -> tuple[list[list], list[int]]:
             raise _too_many_rows(max_rows)
         if len(seen) < len(row):
             seen.extend({} for _ in range(len(row) - len(seen)))
+            last.extend([None] * (len(row) - len(last)))
         # A million-row roster has a few distinct villages, genders and labour capacities
-        # but a new str object for every cell; keeping one object per distinct value halves
-        # the rows' memory. A column with too many distinct values (names, IDs) stops early.
+        # but a new object for every cell; keeping one object per distinct value halves the
+        # rows' memory. A column with too many distinct values (names, IDs) stops early,
+        # but a value repeated from the row above (a household's number, its head's ID) is
+        # still shared. Numbers are shared with numbers of their own type only (1 == 1.0).
         for col, value in enumerate(row):
-            if value.__class__ is str and value:
-                known = seen[col]
-                if known is None:
+            kind = value.__class__
+            if kind is str:
+                if not value:
                     continue
-                shared = known.setdefault(value, value)
-                if shared is not value:
+            elif kind is not float and kind is not int:
+                continue
+            above = last[col]
+            if above.__class__ is kind and above == value:
+                row[col] = above
+                continue
+            last[col] = value
+            known = seen[col]
+            if known is None:
+                continue
+            shared = known.setdefault(value, value)
+            if shared is not value:
+                if shared.__class__ is kind:
                     row[col] = shared
-                elif len(known) > _SHARE_CAP:
-                    seen[col] = None
+                    last[col] = shared
+            elif len(known) > _SHARE_CAP:
+                seen[col] = None
         rows.append(row)
         numbers.append(number)
     return rows, numbers
