@@ -7,7 +7,7 @@ import datetime
 
 from django.conf import settings
 from django.db.models import Q
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 # labour capacity codes that make a person able to work: 普通、技能、弱/半劳动力
 ABLE = ("01", "02", "03")
@@ -23,6 +23,11 @@ def _years_before(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February
         return day.replace(year=day.year - years, day=28)
+
+
+# labels are lazy: translated only when something is missing (an import checks every person)
+BASIC = [("relation", _("与户主关系")), ("education", _("文化程度")),
+         ("health", _("健康状况")), ("labour_capacity", _("劳动技能"))]
 
 
 def labourer_q(on: datetime.date | None = None, prefix: str = "") -> Q:
@@ -47,10 +52,7 @@ def is_labourer(person, on: datetime.date | None = None) -> bool:
 
 def missing_items(person, on: datetime.date | None = None) -> list[str]:
     """What the registration lacks, in words a village worker acts on."""
-    missing = []
-    basic = [("relation", _("与户主关系")), ("education", _("文化程度")),
-             ("health", _("健康状况")), ("labour_capacity", _("劳动技能"))]
-    missing += [label for field, label in basic if not getattr(person, field)]
+    missing = [label for field, label in BASIC if not getattr(person, field)]
     if not is_labourer(person, on):
         return missing
     if not person.phone_hash:
@@ -79,4 +81,4 @@ def apply_completeness(person, on: datetime.date | None = None) -> None:
     apply_default_status(person, on)
     items = missing_items(person, on)
     person.complete = not items
-    person.missing = "、".join(items)[:300]
+    person.missing = "、".join(str(i) for i in items)[:300]

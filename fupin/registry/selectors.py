@@ -39,7 +39,10 @@ def person_search(qs: QuerySet, q: str) -> QuerySet:
         return qs.filter(phone_hash=crypto.blind_index(q))
     lower = q.lower()
     if PINYIN_RE.match(lower):
-        return qs.filter(Q(name_initials__startswith=lower) | Q(name_pinyin__startswith=lower))
+        # prefix as a range, which the indexes serve on SQLite too (its LIKE does not)
+        after = lower[:-1] + chr(ord(lower[-1]) + 1)
+        return qs.filter(Q(name_initials__gte=lower, name_initials__lt=after)
+                         | Q(name_pinyin__gte=lower, name_pinyin__lt=after))
     return qs.filter(name__contains=q)
 
 

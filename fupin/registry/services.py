@@ -4,10 +4,12 @@ derived the same way everywhere."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from pypinyin import Style, lazy_pinyin
+from pypinyin import lazy_pinyin
 
 from fupin.core import crypto, scoping
 from fupin.core import services as core_services
@@ -21,10 +23,12 @@ from .rules import apply_completeness
 HEAD = "01"  # relation code of 户主
 
 
+@lru_cache(maxsize=65536)
 def pinyin_of(name: str) -> tuple[str, str]:
-    syllables = lazy_pinyin(name, errors="ignore")
-    initials = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")
-    return "".join(syllables).lower()[:200], "".join(initials).lower()[:50]
+    """Full pinyin and initials ("zhangsan", "zs"): one pypinyin call, cached by name (rosters
+    repeat names; an import calls this for every person)."""
+    syllables = [s.lower() for s in lazy_pinyin(name, errors="ignore") if s]
+    return "".join(syllables)[:200], "".join(s[0] for s in syllables)[:50]
 
 
 def person_prepare(person: Person, *, data: dict, protected: dict) -> set[str]:
