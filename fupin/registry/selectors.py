@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
 from fupin.core import crypto
@@ -39,10 +40,13 @@ def person_search(qs: QuerySet, q: str) -> QuerySet:
         return qs.filter(phone_hash=crypto.blind_index(q))
     lower = q.lower()
     if PINYIN_RE.match(lower):
-        # prefix as a range, which the indexes serve on SQLite too (its LIKE does not)
-        after = lower[:-1] + chr(ord(lower[-1]) + 1)
-        return qs.filter(Q(name_initials__gte=lower, name_initials__lt=after)
-                         | Q(name_pinyin__gte=lower, name_pinyin__lt=after))
+        if connection.vendor == "sqlite":
+            # SQLite's LIKE is case-insensitive and skips the index: a range uses it
+            after = lower[:-1] + chr(ord(lower[-1]) + 1)
+            return qs.filter(Q(name_initials__gte=lower, name_initials__lt=after)
+                             | Q(name_pinyin__gte=lower, name_pinyin__lt=after))
+        # PostgreSQL answers LIKE 'zs%' from Django's varchar_pattern_ops index
+        return qs.filter(Q(name_initials__startswith=lower) | Q(name_pinyin__startswith=lower))
     return qs.filter(name__contains=q)
 
 
