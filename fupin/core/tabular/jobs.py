@@ -69,6 +69,29 @@ def job_create(*, actor, spec_name: str, filename: str, data: bytes) -> ImportJo
     return job
 
 
+def job_map_columns(job: ImportJob, *, chosen: dict[int, str]) -> ImportJob:
+    """The user's answer to the mapping step (column index → field key; unknown keys and a
+    key chosen twice are dropped): validate again, or ask again if a required column is
+    still missing."""
+    spec = get_spec(job.spec)
+    keys = {c.key for c in spec.columns}
+    mapping, seen = {}, set()
+    for index, key in sorted(chosen.items()):
+        if key in keys and key not in seen:
+            mapping[str(index)] = key
+            seen.add(key)
+    job.mapping = mapping
+    missing = spec.missing_required(seen)
+    if missing:
+        job.status = ImportJob.Status.NEEDS_MAPPING
+        job.message = _("仍缺少必填列：%(cols)s") % {"cols": "、".join(c.label for c in missing)}
+        job.save(update_fields=["mapping", "status", "message"])
+        return job
+    job.status = ImportJob.Status.UPLOADED
+    job.save(update_fields=["mapping", "status"])
+    return job_start(job, commit=False)
+
+
 def job_start(job: ImportJob, *, commit: bool) -> ImportJob:
     """Run inline for small files, in the background for large ones."""
     try:

@@ -6,7 +6,6 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
@@ -106,24 +105,8 @@ def import_mapping(request, pk):
     job = _job_for(request.user, pk)
     if job.status != ImportJob.Status.NEEDS_MAPPING or job.actor != request.user:
         raise Http404
-    spec = get_spec(job.spec)
-    keys = {c.key for c in spec.columns}
-    mapping, seen = {}, set()
-    for i, _header in enumerate(job.headers):
-        key = request.POST.get(f"col_{i}", "")
-        if key in keys and key not in seen:
-            mapping[str(i)] = key
-            seen.add(key)
-    job.mapping = mapping
-    job.status = ImportJob.Status.UPLOADED
-    job.save(update_fields=["mapping", "status"])
-    missing = spec.missing_required(seen)
-    if missing:
-        job.status = ImportJob.Status.NEEDS_MAPPING
-        job.message = _("仍缺少必填列：%(cols)s") % {"cols": "、".join(c.label for c in missing)}
-        job.save(update_fields=["status", "message"])
-    else:
-        jobs.job_start(job, commit=False)
+    chosen = {i: request.POST.get(f"col_{i}", "") for i in range(len(job.headers))}
+    jobs.job_map_columns(job, chosen=chosen)
     return redirect("core:import_job", pk=job.pk)
 
 
