@@ -46,6 +46,11 @@ def region_ever_existed(code6: str) -> bool:
 _COMPACT = re.compile(r"[0-9]{17}[0-9X]")
 
 
+# An import checks each ID in its validation pass, and its write pass checks it again in
+# derive() and in person_prepare(): the last check is a hit here. Only valid IDs are kept
+# (errors are raised, not cached); an ID valid on one day stays valid later (the only
+# date-dependent rule refuses birth dates after today).
+@lru_cache(maxsize=8192)
 def parse_id_number(value: str, *, today: datetime.date | None = None) -> Identity:
     # The import's cell parser hands over compact IDs; stdnum's generic clean-up costs more
     # than all the checks below together, so it only runs for anything else.

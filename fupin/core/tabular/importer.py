@@ -228,7 +228,8 @@ def instance_factory(model: type[Model]) -> Callable[..., Model]:
         attrs = obj.__dict__
         attrs.update(template)
         for attname, default in dynamic:
-            attrs[attname] = default()
+            if attname not in values:
+                attrs[attname] = default()
         attrs["_state"] = ModelState()
         attrs.update(values)
         return obj
