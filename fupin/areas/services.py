@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from fupin.core.stamps import bulk_create_records, bulk_update_records
 
 from . import selectors
 from .models import LENGTH_LEVEL, LEVEL_LENGTH, Area, Level
@@ -111,9 +112,9 @@ def areas_load(*, text: str) -> LoadResult:
             result.unchanged += 1
     with transaction.atomic():
         if to_create:
-            bulk_create_with_history(to_create, Area, batch_size=1000)
+            bulk_create_records(to_create, Area, batch_size=1000)
         if to_update:
-            bulk_update_with_history(to_update, Area, ["name", "level", "parent"],
+            bulk_update_records(to_update, Area, ["name", "level", "parent"],
                                      batch_size=1000)
     result.created, result.updated = len(to_create), len(to_update)
     selectors.clear_cache()

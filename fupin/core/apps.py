@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.urls import reverse_lazy
 
+        from . import stamps  # noqa: F401  (connects the stamp on every recorded change)
         from .sections import NavEntry, nav
 
         nav.register(NavEntry(key="home", label=_("首页"), url=reverse_lazy("core:home"),

@@ -4,25 +4,40 @@ database; pages, API, bulletins, targets and assessment all read them here).
 An indicator has a key, a name, a unit, and a way to compute it for an area and a period:
 either an aggregate over a *source* (a queryset of one model, filtered to the area and
 period), or a ratio of two other indicators. Indicators that share a source are computed in
-one query, grouped by the child areas of the area asked for (drill-down county → township →
-village), so a whole city costs a handful of GROUP BY queries, never a loop over people.
+one GROUP BY query per area code, never a loop over people.
+
+The figures are stored per area code and year (AreaFigure) and added up per child area when
+asked (drill-down county → township → village): a city page reads a few thousand stored
+rows instead of aggregating half a million people. They stay true because every write of a
+record gives its area a new stamp (core/stamps.py): figures computed under an older stamp,
+for another as-of day, or under other definitions are recomputed from the records, for those
+area codes only, before they are read.
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from . import scoping
 from .dates import overlaps
+from .models import AreaFigure, AreaFigureSet, AreaStamp
 
 CHILD_LENGTH = {0: 2, 2: 4, 4: 6, 6: 9, 9: 12}
+CHUNK = 500
+WHOLE_AREA_AFTER = 300
+# Bump when an indicator's meaning changes under the same key: stored figures are recomputed.
+DEFINITIONS_REVISION = 1
 
 
 @dataclass(frozen=True)
@@ -71,6 +86,10 @@ class Indicator:
 class Registry:
     sources: dict[str, Source] = field(default_factory=dict)
     indicators: dict[str, Indicator] = field(default_factory=dict)
+    settings: set[str] = field(default_factory=set)  # settings the definitions read
+
+    def depends_on(self, *names: str) -> None:
+        self.settings.update(names)
 
     def add_source(self, source: Source) -> Source:
         self.sources[source.key] = source
@@ -102,45 +121,126 @@ def child_length(area: str) -> int | None:
     return CHILD_LENGTH.get(len(area))
 
 
+# --- the figures, computed from the records ----------------------------------------------------
+
+def _aggregates() -> dict[str, list[Indicator]]:
+    _discover()
+    by_source: dict[str, list[Indicator]] = defaultdict(list)
+    for ind in registry.indicators.values():
+        if ind.source:
+            by_source[ind.source].append(ind)
+    return by_source
+
+
+def definitions() -> str:
+    """A fingerprint of what the figures mean: the aggregate indicators, the settings they
+    read, and DEFINITIONS_REVISION. Stored figures of other definitions are recomputed."""
+    parts = [str(DEFINITIONS_REVISION)]
+    parts += sorted(f"{i.key}:{i.source}" for inds in _aggregates().values() for i in inds)
+    parts += [f"{name}={getattr(settings, name, None)!r}" for name in sorted(registry.settings)]
+    return hashlib.sha1("|".join(parts).encode()).hexdigest()[:16]
+
+
+def compute_live(*, period: Period, area: str = "",
+                 codes: list[str] | None = None) -> dict[str, dict[str, object]]:
+    """{area code: {aggregate key: value}} straight from the records, per exact area code:
+    of the `codes` given, or of every code under `area`. One GROUP BY query per source (and
+    per slice of codes), never a loop over people."""
+    result: dict[str, dict[str, object]] = defaultdict(dict)
+    for source_key, inds in _aggregates().items():
+        source = registry.sources[source_key]
+        field_ = source.area_field
+        aggregates = {f"_{i.key}": i.aggregate(period) for i in inds}
+        base = source.queryset(period).order_by()
+        if codes is None:
+            slices = [Q(**{f"{field_}__startswith": area})]
+        else:
+            slices = [Q(**{f"{field_}__in": codes[i:i + CHUNK]})
+                      for i in range(0, len(codes), CHUNK)]
+        for where in slices:
+            for row in base.filter(where).values(field_).annotate(**aggregates):
+                code = row.pop(field_)
+                result[code].update({k[1:]: v for k, v in row.items()})
+    return result
+
+
+def figures_refresh(*, area: str, period: Period) -> int:
+    """Recompute and store the figures of every area code under `area` whose records changed
+    since they were computed (its stamp moved, core/stamps.py), or that were computed for
+    another as-of day (the current year's move with the calendar) or other definitions.
+    Returns how many area codes were recomputed."""
+    defs = definitions()
+    as_of = period.as_of
+    # stamps first: a write that lands while we compute gives a newer stamp than the one
+    # stored with the figures, so they are recomputed next time
+    stamps = dict(AreaStamp.objects.filter(area_code__startswith=area)
+                  .values_list("area_code", "stamp"))
+    done = {code: (stamp, day, d) for code, stamp, day, d in AreaFigureSet.objects.filter(
+        year=period.year, area_code__startswith=area).values_list(
+            "area_code", "stamp", "as_of", "definitions")}
+    stale = sorted(c for c, stamp in stamps.items() if done.get(c) != (stamp, as_of, defs))
+    if not stale:
+        return 0
+    # past a few hundred codes, one pass over the whole area is cheaper than slices of IN
+    live = compute_live(period=period, area=area,
+                        codes=None if len(stale) > WHOLE_AREA_AFTER else stale)
+    keys = sorted(i.key for inds in _aggregates().values() for i in inds)
+    now = timezone.now()
+    with transaction.atomic():
+        AreaFigureSet.objects.bulk_create(
+            [AreaFigureSet(area_code=c, year=period.year, as_of=as_of, stamp=stamps[c],
+                           definitions=defs, computed_at=now) for c in stale],
+            update_conflicts=True, unique_fields=["area_code", "year"],
+            update_fields=["as_of", "stamp", "definitions", "computed_at"], batch_size=CHUNK)
+        AreaFigure.objects.bulk_create(
+            [AreaFigure(area_code=c, year=period.year, key=k,
+                        value=Decimal(live.get(c, {}).get(k) or 0))
+             for c in stale for k in keys],
+            update_conflicts=True, unique_fields=["area_code", "year", "key"],
+            update_fields=["value"], batch_size=CHUNK)
+    return len(stale)
+
+
+def _number(value: Decimal):
+    return int(value) if value == value.to_integral_value() else value
+
+
 def compute(*, area: str, period: Period, keys: list[str] | None = None,
             by_child: bool = False, user=None) -> dict[str, dict[str, object]]:
     """{area or child-area code: {indicator key: value}} for the area (and its children).
 
-    With `user`, every source is first narrowed with visible_to(user): an indicator never
-    counts what its reader may not see."""
+    The figures are stored per area code and year, recomputed from the records for the
+    codes whose records changed (figures_refresh), and added up here in the database. With
+    `user`, only what lies in the user's scope is counted: an indicator never counts what
+    its reader may not see."""
     _discover()
+    prefix = area
+    if user is not None:
+        scope = scoping.user_scope_code(user)
+        if scope is None or not (area.startswith(scope) or scope.startswith(area)):
+            return {}
+        prefix = max(area, scope, key=len)
     wanted = [registry.indicators[k] for k in keys] if keys else registry.all()
     needed = {i.key: i for i in wanted}
     for ind in wanted:  # ratios need their parts
         if ind.ratio:
             for part in ind.ratio:
                 needed.setdefault(part, registry.indicators[part])
+    figures_refresh(area=prefix, period=period)
     n = child_length(area) if by_child else None
+    rows = AreaFigure.objects.filter(year=period.year, area_code__startswith=prefix,
+                                     key__in=[k for k, i in needed.items() if i.source])
     result: dict[str, dict[str, object]] = defaultdict(dict)
-    by_source: dict[str, list[Indicator]] = defaultdict(list)
-    for ind in needed.values():
-        if ind.source:
-            by_source[ind.source].append(ind)
-    for source_key, inds in by_source.items():
-        source = registry.sources[source_key]
-        qs = source.queryset(period)
-        if user is not None:
-            qs = qs.visible_to(user)
-        qs = qs.filter(**{f"{source.area_field}__startswith": area}).order_by()
-        aggregates = {i.key: i.aggregate(period) for i in inds}
-        if n:
-            rows = qs.annotate(_g=Substr(source.area_field, 1, n)).values("_g").annotate(
-                **aggregates)
-            for row in rows:
-                g = row.pop("_g")
-                result[g].update(row)
-        else:
-            result[area].update(qs.aggregate(**aggregates))
+    if n:
+        rows = rows.annotate(_g=Substr("area_code", 1, n)).values("_g", "key")
+    else:
+        rows = rows.values("key")
+        result[area] = {}
+    for row in rows.annotate(_v=Sum("value")).order_by():
+        result[row.get("_g", area)][row["key"]] = _number(row["_v"])
     for values in result.values():
         for ind in needed.values():
             values.setdefault(ind.key, 0)
-            if values[ind.key] is None:
-                values[ind.key] = 0
         for ind in needed.values():
             if ind.ratio:
                 num, den = (values.get(k) or 0 for k in ind.ratio)

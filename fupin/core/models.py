@@ -59,6 +59,13 @@ class AreaScopedModel(models.Model):
     def is_retired(self) -> bool:
         return self.retired_at is not None
 
+    @classmethod
+    def figure_areas(cls, objs) -> set[str]:
+        """The areas whose indicator figures count these records: their own. (A model whose
+        records also count elsewhere, like a course in its enrolled people's villages,
+        adds those.)"""
+        return {obj.area_code for obj in objs}
+
     @property
     def area_label(self) -> str:
         from fupin.areas.selectors import area_full_name
@@ -144,3 +151,58 @@ class ImportJob(models.Model):
 
     def __str__(self):
         return f"{self.filename}（{self.get_status_display()}）"
+
+
+class AreaStamp(models.Model):
+    """A token per area code that changes, in the same transaction, whenever a record of that
+    area is written (core/stamps.py). Stored indicator figures remember the token they were
+    computed under; another token means they are stale."""
+
+    area_code = models.CharField(max_length=12, primary_key=True)
+    stamp = models.CharField(max_length=32)
+
+    derived_cache = True  # derived from the records' writes; no history of its own
+
+    def __str__(self):
+        return f"{self.area_code} {self.stamp}"
+
+
+class AreaFigureSet(models.Model):
+    """The indicator figures of one area code for one year were computed on `as_of`, under
+    the area's stamp and these indicator definitions (core/indicators.py)."""
+
+    area_code = models.CharField(max_length=12)
+    year = models.PositiveSmallIntegerField()
+    as_of = models.DateField()
+    stamp = models.CharField(max_length=32)
+    definitions = models.CharField(max_length=16)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    derived_cache = True
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["area_code", "year"],
+                                               name="core_figureset_area_year")]
+
+    def __str__(self):
+        return f"{self.area_code} {self.year} ({self.as_of})"
+
+
+class AreaFigure(models.Model):
+    """One indicator's value over the records of exactly one area code in one year; pages
+    add these up per child area (core/indicators.py)."""
+
+    area_code = models.CharField(max_length=12)
+    year = models.PositiveSmallIntegerField()
+    key = models.CharField(max_length=40)
+    value = models.DecimalField(max_digits=18, decimal_places=2)
+
+    derived_cache = True
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["area_code", "year", "key"],
+                                               name="core_figure_area_year_key")]
+        indexes = [models.Index(fields=["year", "key", "area_code"])]
+
+    def __str__(self):
+        return f"{self.area_code} {self.year} {self.key}={self.value}"

@@ -20,11 +20,11 @@ from typing import NamedTuple
 from django.db.models import Min, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from fupin.areas.models import Area
 from fupin.core import codes, scoping
 from fupin.core.roles import can_write
+from fupin.core.stamps import bulk_create_records, bulk_update_records
 from fupin.core.tabular.spec import Col, ImportSpec, Outcome, ParsedRow, register
 from fupin.registry.fields import persons_by_id_number
 from fupin.registry.identity import IdNumberError, parse_id_number
@@ -169,10 +169,10 @@ class RecordImport(ImportSpec):
             changed.append(record)
             outcome.updated += 1
         if new:
-            bulk_create_with_history(new, self.model, batch_size=500, default_user=actor)
+            bulk_create_records(new, self.model, batch_size=500, default_user=actor)
         if changed:
             fields = sorted({k for _key, d in keyed for k in d} | {"version", "updated_at"})
-            bulk_update_with_history(changed, self.model, fields, batch_size=500,
+            bulk_update_records(changed, self.model, fields, batch_size=500,
                                      default_user=actor)
         self.written(new + changed, state)
         return outcome

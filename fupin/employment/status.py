@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
 
+from fupin.core.stamps import bulk_update_records
 from fupin.registry.models import Person
 from fupin.registry.rules import is_labourer
 
@@ -138,7 +138,7 @@ def person_status_refresh(*, person_ids, actor=None, on: datetime.date | None = 
                 person.updated_at = now
                 changed.append(person)
         if changed:
-            bulk_update_with_history(changed, Person, [*FIELDS, "complete", "missing"],
+            bulk_update_records(changed, Person, [*FIELDS, "complete", "missing"],
                                      batch_size=500, default_user=actor)
         changed_total += len(changed)
     return changed_total

@@ -191,7 +191,8 @@ def person_records_follow(*, actor, person_ids) -> int:
     lives in, so it stays in the scope of the person's village worker (history by the
     actor). Discovers the lists itself: a new list needs no change here."""
     from django.apps import apps
-    from simple_history.utils import bulk_update_with_history
+
+    from fupin.core.stamps import bulk_update_records
 
     areas = dict(Person.objects.filter(pk__in=list(person_ids)).values_list("pk", "area_code"))
     now = timezone.now()
@@ -204,7 +205,7 @@ def person_records_follow(*, actor, person_ids) -> int:
             record.version += 1
             record.updated_at = now
         if stale:
-            bulk_update_with_history(stale, model, ["area_code", "version", "updated_at"],
+            bulk_update_records(stale, model, ["area_code", "version", "updated_at"],
                                      batch_size=500, default_user=actor)
         moved += len(stale)
     return moved

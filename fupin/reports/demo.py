@@ -15,9 +15,9 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from fupin.areas.models import Area
+from fupin.core.stamps import bulk_create_records
 from fupin.employment.models import Employment, Placement, Venture, WelfarePost
 from fupin.employment.status import person_status_refresh
 from fupin.registry.models import Person
@@ -94,10 +94,10 @@ def five_lists_demo(*, county: str, actor, seed: int = 2017, scale: float = 1.0)
                                                 area_code=person[1], status="dropped",
                                                 days_attended=2))
             completions -= take
-    bulk_create_with_history(_stamp(courses, now), Course, batch_size=500, default_user=actor)
+    bulk_create_records(_stamp(courses, now), Course, batch_size=500, default_user=actor)
     for e in enrolments:
         e.course_id = e.course.pk
-    bulk_create_with_history(_stamp(enrolments, now), Enrolment, batch_size=500,
+    bulk_create_records(_stamp(enrolments, now), Enrolment, batch_size=500,
                              default_user=actor)
 
     # --- employment, posts, ventures on labourers not already placed ------------------------
@@ -124,11 +124,11 @@ def five_lists_demo(*, county: str, actor, seed: int = 2017, scale: float = 1.0)
         posts.append(post)
         placements.append(Placement(post=post, person_id=person[0], area_code=person[1],
                                     start_date=start))
-    bulk_create_with_history(_stamp(posts, now), WelfarePost, batch_size=500,
+    bulk_create_records(_stamp(posts, now), WelfarePost, batch_size=500,
                              default_user=actor)
     for p in placements:
         p.post_id = p.post.pk
-    bulk_create_with_history(_stamp(placements, now), Placement, batch_size=500,
+    bulk_create_records(_stamp(placements, now), Placement, batch_size=500,
                              default_user=actor)
 
     employments = []
@@ -150,7 +150,7 @@ def five_lists_demo(*, county: str, actor, seed: int = 2017, scale: float = 1.0)
             channel="referral" if i < referrals else rng.choice(
                 ("job_fair", "labour_export", "relatives", "self_found")),
             contract=rng.random() < 0.6))
-    bulk_create_with_history(_stamp(employments, now), Employment, batch_size=500,
+    bulk_create_records(_stamp(employments, now), Employment, batch_size=500,
                              default_user=actor)
 
     ventures = []
@@ -168,7 +168,7 @@ def five_lists_demo(*, county: str, actor, seed: int = 2017, scale: float = 1.0)
             loan_end=start.replace(year=start.year + 2) if loan else None,
             interest_subsidy=Decimal(rng.choice((1500, 3000, 4500))) if loan else None,
             employees=employees, poor_employees=rng.randint(0, employees)))
-    bulk_create_with_history(_stamp(ventures, now), Venture, batch_size=500,
+    bulk_create_records(_stamp(ventures, now), Venture, batch_size=500,
                              default_user=actor)
 
     touched = {e.person_id for e in employments} | {v.person_id for v in ventures} | \

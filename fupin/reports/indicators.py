@@ -68,10 +68,18 @@ def household_has_employed(day) -> Q:
     return employed_on(day, "person__household_id", person__retired_at__isnull=True)
 
 
+# the labour ages decide who is a labourer: figures stored under other ages are recomputed
+registry.depends_on("FUPIN_LABOUR_AGE")
+
 # --- sources ---------------------------------------------------------------------------------
 
 registry.add_source(Source("persons", lambda p: Person.objects.active()))
-registry.add_source(Source("households", lambda p: Household.objects.active()))
+# the labourers on the period's as-of day, and the households that have one: the conditions
+# the coverages share are the sources' filters, evaluated once per query
+registry.add_source(Source("labourers", lambda p: Person.objects.active().filter(
+    labourer_q(p.as_of))))
+registry.add_source(Source("labour_households", lambda p: Household.objects.active().filter(
+    household_has_labourer(p.as_of))))
 registry.add_source(Source("trainings", lambda p: Enrolment.objects.active().filter(
     status=COMPLETED, completed_on__range=(p.start, p.as_of))))
 registry.add_source(Source("employments", lambda p: Employment.objects.active().filter(
@@ -86,8 +94,8 @@ registry.add_source(Source("placements", lambda p: Placement.objects.active().fi
 
 registry.add(Indicator("registered", _("登记人数"), _("人"), 10, "persons",
                        lambda p: Count("pk"), group=FIVE))
-registry.add(Indicator("labourers", _("劳动力"), _("人"), 11, "persons",
-                       lambda p: Count("pk", filter=labourer_q(p.as_of)), group=FIVE))
+registry.add(Indicator("labourers", _("劳动力"), _("人"), 11, "labourers",
+                       lambda p: Count("pk"), group=FIVE))
 registry.add(Indicator("trained", _("培训人数"), _("人"), 20, "trainings",
                        lambda p: Count("person", distinct=True), group=FIVE,
                        help=_("年内结业的人数")))
@@ -104,40 +112,37 @@ registry.add(Indicator("welfare_posts", _("公益性岗位"), _("个"), 50, "pos
                        lambda p: Count("pk"), group=FIVE))
 registry.add(Indicator("placed", _("公益性岗位安置人数"), _("人"), 51, "placements",
                        lambda p: Count("person", distinct=True), group=FIVE))
-registry.add(Indicator("zero_employment", _("零就业贫困家庭"), _("户"), 60, "households",
-                       lambda p: Count("pk", filter=household_has_labourer(p.as_of)
-                                       & ~household_has_employed(p.as_of)), group=FIVE))
+registry.add(Indicator("zero_employment", _("零就业贫困家庭"), _("户"), 60, "labour_households",
+                       lambda p: Count("pk", filter=~household_has_employed(p.as_of)),
+                       group=FIVE))
 
 # --- the four full coverages (DESIGN §4) -----------------------------------------------------
 
-registry.add(Indicator("labourers_complete", _("登记完整的劳动力"), _("人"), 100, "persons",
-                       lambda p: Count("pk", filter=labourer_q(p.as_of) & Q(complete=True)),
-                       group=COVER))
+registry.add(Indicator("labourers_complete", _("登记完整的劳动力"), _("人"), 100, "labourers",
+                       lambda p: Count("pk", filter=Q(complete=True)), group=COVER))
 registry.add(Indicator("registration_coverage", _("实名制登记覆盖率"), "%", 101,
                        ratio=("labourers_complete", "labourers"), group=COVER))
 registry.add(Indicator("labourers_wish_training", _("有培训意愿的劳动力"), _("人"), 110,
-                       "persons", lambda p: Count("pk", filter=labourer_q(p.as_of)
-                                                  & Q(wants_training=True)), group=COVER))
-registry.add(Indicator("labourers_trained", _("已培训的有意愿劳动力"), _("人"), 111, "persons",
-                       lambda p: Count("pk", filter=labourer_q(p.as_of) & Q(wants_training=True)
+                       "labourers", lambda p: Count("pk", filter=Q(wants_training=True)),
+                       group=COVER))
+registry.add(Indicator("labourers_trained", _("已培训的有意愿劳动力"), _("人"), 111, "labourers",
+                       lambda p: Count("pk", filter=Q(wants_training=True)
                                        & trained_by(p.as_of)), group=COVER))
 registry.add(Indicator("training_coverage", _("就业培训覆盖率"), "%", 112,
                        ratio=("labourers_trained", "labourers_wish_training"), group=COVER))
 registry.add(Indicator("households_with_labourers", _("有劳动力的贫困户"), _("户"), 120,
-                       "households", lambda p: Count("pk", filter=household_has_labourer(
-                           p.as_of)), group=COVER))
+                       "labour_households", lambda p: Count("pk"), group=COVER))
 registry.add(Indicator("households_employed", _("至少一人就业的贫困户"), _("户"), 121,
-                       "households", lambda p: Count("pk", filter=household_has_labourer(
-                           p.as_of) & household_has_employed(p.as_of)), group=COVER))
+                       "labour_households", lambda p: Count(
+                           "pk", filter=household_has_employed(p.as_of)), group=COVER))
 registry.add(Indicator("employment_coverage", _("就业帮扶覆盖率"), "%", 122,
                        ratio=("households_employed", "households_with_labourers"),
                        group=COVER))
 registry.add(Indicator("labourers_in_programmes", _("参加培训、就业、创业或上岗的劳动力"),
-                       _("人"), 130, "persons",
-                       lambda p: Count("pk", filter=labourer_q(p.as_of) & in_programmes(p)),
+                       _("人"), 130, "labourers",
+                       lambda p: Count("pk", filter=in_programmes(p)), group=COVER))
+registry.add(Indicator("labourers_benefited", _("享受过政策的劳动力"), _("人"), 131, "labourers",
+                       lambda p: Count("pk", filter=in_programmes(p) & benefited(p)),
                        group=COVER))
-registry.add(Indicator("labourers_benefited", _("享受过政策的劳动力"), _("人"), 131, "persons",
-                       lambda p: Count("pk", filter=labourer_q(p.as_of) & in_programmes(p)
-                                       & benefited(p)), group=COVER))
 registry.add(Indicator("policy_coverage", _("政策落实覆盖率"), "%", 132,
                        ratio=("labourers_benefited", "labourers_in_programmes"), group=COVER))

@@ -17,11 +17,11 @@ from collections import Counter, defaultdict
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from fupin.areas.models import Area
 from fupin.core import codes, scoping
 from fupin.core.roles import can_write
+from fupin.core.stamps import bulk_create_records, bulk_update_records
 from fupin.core.tabular.spec import Col, ImportSpec, Outcome, ParsedRow, register
 from fupin.registry.fields import persons_by_id_number
 from fupin.registry.identity import IdNumberError, parse_id_number
@@ -282,9 +282,9 @@ class EnrolmentImport(ImportSpec):
             changed.append(existing)
             outcome.updated += 1
         if new:
-            bulk_create_with_history(new, Enrolment, batch_size=500, default_user=actor)
+            bulk_create_records(new, Enrolment, batch_size=500, default_user=actor)
         if changed:
-            bulk_update_with_history(changed, Enrolment, [*PROGRESS, "version", "updated_at"],
+            bulk_update_records(changed, Enrolment, [*PROGRESS, "version", "updated_at"],
                                      batch_size=500, default_user=actor)
         return outcome
 
@@ -503,9 +503,9 @@ class CourseImport(ImportSpec):
             changed.append(course)
             outcome.updated += 1
         if new:
-            bulk_create_with_history(new, Course, batch_size=500, default_user=actor)
+            bulk_create_records(new, Course, batch_size=500, default_user=actor)
         if changed:
-            bulk_update_with_history(changed, Course, [*COURSE_FIELDS, "version", "updated_at"],
+            bulk_update_records(changed, Course, [*COURSE_FIELDS, "version", "updated_at"],
                                      batch_size=500, default_user=actor)
         return outcome
 

@@ -48,6 +48,15 @@ class Course(AreaScopedModel):
         constraints = [models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")),
                                               name="course_dates_ordered")]
 
+    @classmethod
+    def figure_areas(cls, objs) -> set[str]:
+        """A course counts in its township and in its enrolled people's villages (trained,
+        subsidy, in a programme)."""
+        ids = [c.pk for c in objs if c.pk]
+        return super().figure_areas(objs) | set(
+            Enrolment.objects.filter(course_id__in=ids).values_list("area_code", flat=True)
+            .distinct())
+
     def __str__(self):
         return self.name
 

@@ -17,8 +17,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.models import Model, signals
 from django.db.models.base import ModelState
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from .. import stamps
 from .reader import HeaderMatch, Table, TabularError, find_header, read_table
 from .spec import ImportSpec, Outcome, ParsedRow
 
@@ -383,8 +383,8 @@ class BulkWriter:
             for obj, pk in zip(objs, self.allocate(len(objs)), strict=True):
                 obj.pk = pk
         if not self.native:
-            bulk_create_with_history(objs, self.model, batch_size=500,
-                                     default_user=self._actor(), default_date=when)
+            stamps.bulk_create_records(objs, self.model, batch_size=500,
+                                       default_user=self._actor(), default_date=when)
             return
         for obj in objs:
             obj._state.adding = False
@@ -392,17 +392,20 @@ class BulkWriter:
         rows = [self._values(obj, True) for obj in objs]
         self._insert(self.table, self.record_columns, rows)
         self._history(rows, "+", when)
+        stamps.touch_records(self.model, objs)
 
     def update(self, objs: list[Model], fields: list[str], *, when) -> None:
         """Write `fields` (names or attnames) of changed records and their "~" history."""
         if not objs:
             return
         if not self.native:
-            bulk_update_with_history(objs, self.model, fields, batch_size=500,
-                                     default_user=self._actor(), default_date=when)
+            stamps.bulk_update_records(objs, self.model, fields, batch_size=500,
+                                       default_user=self._actor(), default_date=when)
             return
         opts = self.model._meta
         names = {opts.get_field(name).attname for name in fields}
+        moved = stamps.stored_areas(self.model, [o.pk for o in objs]) \
+            if "area_code" in names else set()
         picks = [i for i, f in enumerate(self.fields) if f.attname in names]
         pk_index = self.fields.index(self.pk)
         qn = self.connection.ops.quote_name
@@ -413,6 +416,7 @@ class BulkWriter:
         with self.connection.cursor() as cursor:
             cursor.executemany(sql, [[row[i] for i in picks] + [row[pk_index]] for row in rows])
         self._history(rows, "~", when)
+        stamps.touch_records(self.model, objs, moved_from=moved)
 
     def _actor(self):
         if self.actor_id is None:
