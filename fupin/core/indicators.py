@@ -3,7 +3,7 @@ database; pages, API, bulletins, targets and assessment all read them here).
 
 An indicator has a key, a name, a unit, and a way to compute it for an area and a period:
 either an aggregate over a *source* (a queryset of one model, filtered to the area and
-period), or a ratio of two other indicators. Indicators that share a source are computed in
+period), or a ratio or a difference of two other indicators. Indicators that share a source are computed in
 one GROUP BY query per area code, never a loop over people.
 
 The figures are stored per area code and year (AreaFigure) and added up per child area when
@@ -45,6 +45,9 @@ class Period:
     """A reporting period: a calendar year (the unit of targets and assessment)."""
 
     year: int
+    # the area codes a computation is limited to (figures_refresh of a few areas): sources
+    # and the sets of people or households their conditions build are limited to them
+    within: tuple[str, ...] | None = None
 
     @property
     def start(self) -> datetime.date:
@@ -58,6 +61,11 @@ class Period:
     def as_of(self) -> datetime.date:
         """The day stocks are measured on: the period's end, or today within it."""
         return min(self.end, timezone.localdate())
+
+    def limit(self, queryset: QuerySet, field: str = "area_code") -> QuerySet:
+        if self.within is None:
+            return queryset
+        return queryset.filter(**{f"{field}__in": self.within})
 
 
 @dataclass(frozen=True)
@@ -78,8 +86,13 @@ class Indicator:
     source: str | None = None  # the Source key, for aggregates
     aggregate: Callable[[Period], object] | None = None  # an aggregate expression
     ratio: tuple[str, str] | None = None  # (numerator key, denominator key), in percent
+    difference: tuple[str, str] | None = None  # (minuend key, subtrahend key)
     group: str = ""  # heading on pages (e.g. 五名单, 四个全覆盖)
     help: str = ""
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        return self.ratio or self.difference or ()
 
 
 @dataclass
@@ -150,15 +163,15 @@ def compute_live(*, period: Period, area: str = "",
     for source_key, inds in _aggregates().items():
         source = registry.sources[source_key]
         field_ = source.area_field
-        aggregates = {f"_{i.key}": i.aggregate(period) for i in inds}
-        base = source.queryset(period).order_by()
         if codes is None:
-            slices = [Q(**{f"{field_}__startswith": area})]
+            slices = [(period, Q(**{f"{field_}__startswith": area}))]
         else:
-            slices = [Q(**{f"{field_}__in": codes[i:i + CHUNK]})
+            slices = [(Period(period.year, within=tuple(codes[i:i + CHUNK])), Q())
                       for i in range(0, len(codes), CHUNK)]
-        for where in slices:
-            for row in base.filter(where).values(field_).annotate(**aggregates):
+        for p, where in slices:
+            aggregates = {f"_{i.key}": i.aggregate(p) for i in inds}
+            rows = p.limit(source.queryset(p), field_).filter(where).order_by()
+            for row in rows.values(field_).annotate(**aggregates):
                 code = row.pop(field_)
                 result[code].update({k[1:]: v for k, v in row.items()})
     return result
@@ -222,10 +235,9 @@ def compute(*, area: str, period: Period, keys: list[str] | None = None,
         prefix = max(area, scope, key=len)
     wanted = [registry.indicators[k] for k in keys] if keys else registry.all()
     needed = {i.key: i for i in wanted}
-    for ind in wanted:  # ratios need their parts
-        if ind.ratio:
-            for part in ind.ratio:
-                needed.setdefault(part, registry.indicators[part])
+    for ind in wanted:  # ratios and differences need their parts
+        for part in ind.parts:
+            needed.setdefault(part, registry.indicators[part])
     figures_refresh(area=prefix, period=period)
     n = child_length(area) if by_child else None
     rows = AreaFigure.objects.filter(year=period.year, area_code__startswith=prefix,
@@ -242,7 +254,9 @@ def compute(*, area: str, period: Period, keys: list[str] | None = None,
         for ind in needed.values():
             values.setdefault(ind.key, 0)
         for ind in needed.values():
-            if ind.ratio:
+            if ind.difference:
+                values[ind.key] = values[ind.difference[0]] - values[ind.difference[1]]
+            elif ind.ratio:
                 num, den = (values.get(k) or 0 for k in ind.ratio)
                 values[ind.key] = (Decimal(num) * 100 / Decimal(den)).quantize(
                     Decimal("0.1")) if den else None

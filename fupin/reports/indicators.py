@@ -23,49 +23,55 @@ COMPLETED = Enrolment.Status.COMPLETED
 # households) once per query and probes it per row. A correlated EXISTS per row instead cost
 # minutes over a city of 500,000 people on SQLite (benchmarks/README.md §4).
 
-def _people(qs: QuerySet, field: str = "person_id") -> Q:
-    return Q(pk__in=qs.values(field))
+def _people(p: Period, qs: QuerySet, field: str = "person_id") -> Q:
+    # a record lives in its person's area (records follow a person who moves), a member in
+    # the household's: the set is limited to the areas being computed
+    return Q(pk__in=p.limit(qs).values(field))
 
 
-def employed_on(day, field: str = "person_id", **also) -> Q:
-    """Working on that day: a transferred job, a venture or a public-welfare post."""
-    return (_people(Employment.objects.active().filter(open_on(day), **also), field)
-            | _people(Venture.objects.active().filter(open_on(day), **also), field)
-            | _people(Placement.objects.active().filter(open_on(day), **also), field))
+def employed_on(p: Period, field: str = "person_id", **also) -> Q:
+    """Working on the period's as-of day: a transferred job, a venture or a public-welfare
+    post."""
+    day = open_on(p.as_of)
+    return (_people(p, Employment.objects.active().filter(day, **also), field)
+            | _people(p, Venture.objects.active().filter(day, **also), field)
+            | _people(p, Placement.objects.active().filter(day, **also), field))
 
 
-def trained_by(day) -> Q:
-    return _people(Enrolment.objects.active().filter(status=COMPLETED, completed_on__lte=day))
+def trained_by(p: Period) -> Q:
+    """Completed a training by the period's as-of day."""
+    return _people(p, Enrolment.objects.active().filter(status=COMPLETED,
+                                                        completed_on__lte=p.as_of))
 
 
-def in_programmes(period: Period) -> Q:
+def in_programmes(p: Period) -> Q:
     """In training, employment, a venture or a post during the period (policy coverage's
     denominator, DESIGN §4)."""
-    return (_people(Enrolment.objects.active().filter(course__start_date__lte=period.as_of,
-                                                      course__end_date__gte=period.start))
-            | _people(Employment.objects.active().filter(during(period)))
-            | _people(Venture.objects.active().filter(during(period)))
-            | _people(Placement.objects.active().filter(during(period))))
+    return (_people(p, Enrolment.objects.active().filter(course__start_date__lte=p.as_of,
+                                                         course__end_date__gte=p.start))
+            | _people(p, Employment.objects.active().filter(during(p)))
+            | _people(p, Venture.objects.active().filter(during(p)))
+            | _people(p, Placement.objects.active().filter(during(p))))
 
 
-def benefited(period: Period) -> Q:
+def benefited(p: Period) -> Q:
     """Received at least one benefit in the period. Until the subsidies module records
     payments, the benefits are the ones the lists themselves carry: a subsidised training
     completed, a guaranteed start-up loan with interest subsidy, a public-welfare post."""
-    return (_people(Enrolment.objects.active().filter(
+    return (_people(p, Enrolment.objects.active().filter(
                 status=COMPLETED, course__subsidy_per_person__gt=0,
-                completed_on__range=(period.start, period.as_of)))
-            | _people(Venture.objects.active().filter(during(period), interest_subsidy__gt=0))
-            | _people(Placement.objects.active().filter(during(period))))
+                completed_on__range=(p.start, p.as_of)))
+            | _people(p, Venture.objects.active().filter(during(p), interest_subsidy__gt=0))
+            | _people(p, Placement.objects.active().filter(during(p))))
 
 
-def household_has_labourer(day) -> Q:
-    return _people(Person.objects.active().filter(labourer_q(day)), "household_id")
+def household_has_labourer(p: Period) -> Q:
+    return _people(p, Person.objects.active().filter(labourer_q(p.as_of)), "household_id")
 
 
-def household_has_employed(day) -> Q:
-    """A member (still registered) working on that day."""
-    return employed_on(day, "person__household_id", person__retired_at__isnull=True)
+def household_has_employed(p: Period) -> Q:
+    """A member (still registered) working on the period's as-of day."""
+    return employed_on(p, "person__household_id", person__retired_at__isnull=True)
 
 
 # the labour ages decide who is a labourer: figures stored under other ages are recomputed
@@ -79,7 +85,7 @@ registry.add_source(Source("persons", lambda p: Person.objects.active()))
 registry.add_source(Source("labourers", lambda p: Person.objects.active().filter(
     labourer_q(p.as_of))))
 registry.add_source(Source("labour_households", lambda p: Household.objects.active().filter(
-    household_has_labourer(p.as_of))))
+    household_has_labourer(p))))
 registry.add_source(Source("trainings", lambda p: Enrolment.objects.active().filter(
     status=COMPLETED, completed_on__range=(p.start, p.as_of))))
 registry.add_source(Source("employments", lambda p: Employment.objects.active().filter(
@@ -112,9 +118,9 @@ registry.add(Indicator("welfare_posts", _("公益性岗位"), _("个"), 50, "pos
                        lambda p: Count("pk"), group=FIVE))
 registry.add(Indicator("placed", _("公益性岗位安置人数"), _("人"), 51, "placements",
                        lambda p: Count("person", distinct=True), group=FIVE))
-registry.add(Indicator("zero_employment", _("零就业贫困家庭"), _("户"), 60, "labour_households",
-                       lambda p: Count("pk", filter=~household_has_employed(p.as_of)),
-                       group=FIVE))
+registry.add(Indicator("zero_employment", _("零就业贫困家庭"), _("户"), 60,
+                       difference=("households_with_labourers", "households_employed"),
+                       group=FIVE, help=_("有劳动力但无一人就业的贫困户")))
 
 # --- the four full coverages (DESIGN §4) -----------------------------------------------------
 
@@ -127,14 +133,14 @@ registry.add(Indicator("labourers_wish_training", _("有培训意愿的劳动力
                        group=COVER))
 registry.add(Indicator("labourers_trained", _("已培训的有意愿劳动力"), _("人"), 111, "labourers",
                        lambda p: Count("pk", filter=Q(wants_training=True)
-                                       & trained_by(p.as_of)), group=COVER))
+                                       & trained_by(p)), group=COVER))
 registry.add(Indicator("training_coverage", _("就业培训覆盖率"), "%", 112,
                        ratio=("labourers_trained", "labourers_wish_training"), group=COVER))
 registry.add(Indicator("households_with_labourers", _("有劳动力的贫困户"), _("户"), 120,
                        "labour_households", lambda p: Count("pk"), group=COVER))
 registry.add(Indicator("households_employed", _("至少一人就业的贫困户"), _("户"), 121,
                        "labour_households", lambda p: Count(
-                           "pk", filter=household_has_employed(p.as_of)), group=COVER))
+                           "pk", filter=household_has_employed(p)), group=COVER))
 registry.add(Indicator("employment_coverage", _("就业帮扶覆盖率"), "%", 122,
                        ratio=("households_employed", "households_with_labourers"),
                        group=COVER))
