@@ -3,8 +3,8 @@ database; pages, API, bulletins, targets and assessment all read them here).
 
 An indicator has a key, a name, a unit, and a way to compute it for an area and a period:
 either an aggregate over a *source* (a queryset of one model, filtered to the area and
-period), or a ratio or a difference of two other indicators. Indicators that share a source are computed in
-one GROUP BY query per area code, never a loop over people.
+period), or a ratio or a difference of two other indicators. Indicators that share a source
+are computed in one GROUP BY query per area code, never a loop over people.
 
 The figures are stored per area code and year (AreaFigure) and added up per child area when
 asked (drill-down county → township → village): a city page reads a few thousand stored

@@ -3,8 +3,8 @@ person's timeline."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Prefetch
-from django.db.models.functions import Substr
+from django.db.models import Exists, OuterRef, Prefetch
+from django.utils import timezone
 
 from fupin.areas.models import Area
 from fupin.areas.selectors import area_full_name
@@ -81,13 +81,15 @@ def person_timeline(person) -> list[dict]:
     return items
 
 
-def zero_employment_counts(*, user, area: str) -> list[dict]:
-    """Zero-employment households per child area (for the drill-down)."""
-    n = ind.child_length(area)
-    if not n:
-        return []
-    rows = (zero_employment_households(user=user, area=area).order_by()
-            .annotate(g=Substr("area_code", 1, n)).values("g").annotate(n=Count("pk")))
+def zero_employment_counts(*, user, area: str) -> tuple[int, list[dict]]:
+    """The area's zero-employment households today, and per child area, most first (the
+    indicator, from stored figures)."""
+    period = ind.Period(timezone.localdate().year)
+    key = "zero_employment"
+    total = ind.compute(area=area, period=period, keys=[key], user=user).get(area, {})
+    children = ind.compute(area=area, period=period, keys=[key], by_child=True, user=user) \
+        if ind.child_length(area) else {}
     names = dict(Area.objects.filter(parent_id=area).values_list("code", "name"))
-    return [{"code": r["g"], "name": names.get(r["g"], r["g"]), "count": r["n"]}
-            for r in sorted(rows, key=lambda r: -r["n"])]
+    counts = [{"code": code, "name": names.get(code, code), "count": values[key]}
+              for code, values in children.items() if values[key]]
+    return total.get(key, 0), sorted(counts, key=lambda c: -c["count"])

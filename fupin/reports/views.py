@@ -1,15 +1,14 @@
-import datetime
 import io
 
 import xlsxwriter
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from fupin.core import scoping
 from fupin.core.models import AccessLog
+from fupin.core.paging import keyset_page
 from fupin.core.services import access_log_record
 
 from .selectors import indicator_table, zero_employment_counts, zero_employment_households
@@ -91,11 +90,10 @@ def _xlsx(request, table) -> HttpResponse:
 
 @login_required
 def zero_employment(request):
-    """The working list: households with labourers and nobody working."""
+    """The working list: households with labourers and nobody working, newest first, paged
+    by keys; the counts (the area's and its children's) are the indicator's."""
     area, _year = _area_and_year(request)
-    qs = zero_employment_households(user=request.user, area=area)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = keyset_page(request, zero_employment_households(user=request.user, area=area), 50)
+    total, counts = zero_employment_counts(user=request.user, area=area)
     return render(request, "reports/zero_employment.html",
-                  {"page": page, "area": area, "today": datetime.date.today(),
-                   "counts": zero_employment_counts(user=request.user, area=area)
-                   if len(area) < 12 else []})
+                  {"page": page, "area": area, "total": total, "counts": counts})

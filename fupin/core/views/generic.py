@@ -20,6 +20,7 @@ from fupin.areas.widgets import AreaPickerWidget
 from .. import scoping
 from ..errors import ConcurrentEditError, ServiceError
 from ..history import history_entries
+from ..paging import keyset_page
 from ..roles import can_restore, can_write
 from ..tabular.export import export_response, spec_export_response
 
@@ -72,26 +73,14 @@ class ObjectListView(ResourceMixin, View):
     def get(self, request):
         r = self.resource
         qs, filterset = self.filtered(r.list_queryset(request.user))
-        after = request.GET.get("after", "")
-        if after.isdigit():
-            qs = qs.filter(pk__lt=int(after))
-        rows = list(qs.order_by("-pk")[: r.page_size + 1])
-        has_next = len(rows) > r.page_size
-        rows = rows[: r.page_size]
-        query = request.GET.copy()
-        query.pop("after", None)
-        next_query = None
-        if has_next:
-            query["after"] = rows[-1].pk
-            next_query = query.urlencode()
-            query.pop("after")
-        table = [(obj, [(c, c.value(obj)) for c in r.columns]) for obj in rows]
+        page = keyset_page(request, qs, r.page_size)
+        table = [(obj, [(c, c.value(obj)) for c in r.columns]) for obj in page]
         picker = AreaPickerWidget(root=scoping.user_scope_code(request.user) or "",
                                   leaf_level="village").render("area", request.GET.get("area"))
         ctx = self.base_context(
             headers=[c.header(r.model) for c in r.columns], table=table, filterset=filterset,
-            next_query=next_query, first_query=query.urlencode(), paged=bool(after),
-            export_query=query.urlencode(), showing_retired=request.GET.get("status") == "retired",
+            page=page, export_query=page.first_query,
+            showing_retired=request.GET.get("status") == "retired",
             area_picker=picker,
         )
         template = "core/_object_table.html" if request.headers.get("HX-Request") else \

@@ -139,3 +139,19 @@ def test_zero_employment_list_follows_hires_job_ends_and_placements(demo_users):
     assert listed()
     assert compute(area=worker.scope_code, period=Period(2021),
                    keys=["zero_employment"])[worker.scope_code]["zero_employment"] == 1
+
+
+def test_zero_employment_list_pages_by_keys_and_counts_per_village(demo_users, client):
+    a = demo_users["village_a"].scope_code
+    b = demo_users["village_b"].scope_code
+    households = [make_person(area_code=a, name=f"户{i}").household_id for i in range(51)]
+    make_person(area_code=b, name="乙户")
+    client.force_login(demo_users["lizhou_township"])
+    first = client.get("/reports/zero-employment/").content.decode()
+    assert first.count('class="list-group-item"') == 50
+    assert 'data-testid="zero-count">52<' in first
+    assert f'href="?area={a}">' in first and "after=" in first
+    after = first.split("after=")[1].split('"')[0]
+    second = client.get("/reports/zero-employment/", {"after": after}).content.decode()
+    assert second.count('class="list-group-item"') == 2  # the oldest of A's and B's
+    assert f"/registry/households/{households[0]}/" in second
