@@ -18,13 +18,13 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from django.db.models import Min, Q
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from fupin.areas.models import Area
 from fupin.core import codes, scoping
 from fupin.core.roles import can_write
-from fupin.core.stamps import bulk_create_records, bulk_update_records
+from fupin.core.tabular.importer import upsert_records
 from fupin.core.tabular.spec import Col, ImportSpec, Outcome, ParsedRow, register
 from fupin.registry.fields import persons_by_id_number
 from fupin.registry.identity import IdNumberError, parse_id_number
@@ -147,34 +147,11 @@ class RecordImport(ImportSpec):
         raise NotImplementedError
 
     def write(self, rows: list[ParsedRow], state) -> Outcome:
-        actor = state["actor"]
-        now = timezone.now()
         keyed = [self.keyed_data(row, state) for row in rows]
         found = self.existing([key for key, _data in keyed], state)
-        new, changed, outcome = [], [], Outcome()
-        for key, data in keyed:
-            record = found.get(key)
-            if record is None:
-                new.append(self.model(**data, created_at=now, updated_at=now))
-                outcome.created += 1
-                continue
-            diff = {k: val for k, val in data.items() if getattr(record, k) != val}
-            if not diff:
-                outcome.unchanged += 1
-                continue
-            for k, val in diff.items():
-                setattr(record, k, val)
-            record.version += 1
-            record.updated_at = now
-            changed.append(record)
-            outcome.updated += 1
-        if new:
-            bulk_create_records(new, self.model, batch_size=500, default_user=actor)
-        if changed:
-            fields = sorted({k for _key, d in keyed for k in d} | {"version", "updated_at"})
-            bulk_update_records(changed, self.model, fields, batch_size=500,
-                                     default_user=actor)
-        self.written(new + changed, state)
+        outcome, written = upsert_records(
+            self.model, [(found.get(key), data) for key, data in keyed], actor=state["actor"])
+        self.written(written, state)
         return outcome
 
     def written(self, records: list, state) -> None:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from fupin.areas.models import Area
 from fupin.core import codes, scoping
 from fupin.core.roles import can_write
-from fupin.core.stamps import bulk_create_records, bulk_update_records
+from fupin.core.tabular.importer import upsert_records
 from fupin.core.tabular.spec import Col, ImportSpec, Outcome, ParsedRow, register
 from fupin.registry.fields import persons_by_id_number
 from fupin.registry.identity import IdNumberError, parse_id_number
@@ -258,8 +258,7 @@ class EnrolmentImport(ImportSpec):
     # --- writing ----------------------------------------------------------------------------
     def write(self, rows: list[ParsedRow], state) -> Outcome:
         actor = state["actor"]
-        now = timezone.now()
-        new, changed, outcome = [], [], Outcome()
+        items = []
         for row in rows:
             v = row.values
             person, course, values = v["_person"], v["_course"], v["_values"]
@@ -267,26 +266,10 @@ class EnrolmentImport(ImportSpec):
                 raise RuntimeError("enrolment import: person out of the actor's scope")
             existing = v["_existing"]
             if existing is None:
-                new.append(Enrolment(course=course, person=person, area_code=person.area_code,
-                                     created_at=now, updated_at=now, **values))
-                outcome.created += 1
-                continue
-            diff = {k: val for k, val in values.items() if getattr(existing, k) != val}
-            if not diff:
-                outcome.unchanged += 1
-                continue
-            for key, val in diff.items():
-                setattr(existing, key, val)
-            existing.version += 1
-            existing.updated_at = now
-            changed.append(existing)
-            outcome.updated += 1
-        if new:
-            bulk_create_records(new, Enrolment, batch_size=500, default_user=actor)
-        if changed:
-            bulk_update_records(changed, Enrolment, [*PROGRESS, "version", "updated_at"],
-                                     batch_size=500, default_user=actor)
-        return outcome
+                values = {**values, "course": course, "person": person,
+                          "area_code": person.area_code}
+            items.append((existing, values))
+        return upsert_records(Enrolment, items, actor=actor, fields=PROGRESS)[0]
 
     # --- export -----------------------------------------------------------------------------
     def export_ordering(self, queryset):
@@ -479,35 +462,13 @@ class CourseImport(ImportSpec):
 
     def write(self, rows: list[ParsedRow], state) -> Outcome:
         actor = state["actor"]
-        now = timezone.now()
-        new, changed, outcome = [], [], Outcome()
+        items = []
         for row in rows:
-            v = row.values
-            data = {f: v.get(f) for f in COURSE_FIELDS}
+            data = {f: row.values.get(f) for f in COURSE_FIELDS}
             if not scoping.in_scope(actor, data["area_code"]):  # never, after validation
                 raise RuntimeError("course import: township out of the actor's scope")
-            course = v["_course"]
-            if course is None:
-                course = Course(created_at=now, updated_at=now, **data)
-                new.append(course)
-                outcome.created += 1
-                continue
-            diff = {k: val for k, val in data.items() if getattr(course, k) != val}
-            if not diff:
-                outcome.unchanged += 1
-                continue
-            for key, val in diff.items():
-                setattr(course, key, val)
-            course.version += 1
-            course.updated_at = now
-            changed.append(course)
-            outcome.updated += 1
-        if new:
-            bulk_create_records(new, Course, batch_size=500, default_user=actor)
-        if changed:
-            bulk_update_records(changed, Course, [*COURSE_FIELDS, "version", "updated_at"],
-                                     batch_size=500, default_user=actor)
-        return outcome
+            items.append((row.values["_course"], data))
+        return upsert_records(Course, items, actor=actor, fields=COURSE_FIELDS)[0]
 
     def export_ordering(self, queryset):
         return queryset.order_by("start_date", "area_code", "pk")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.models import Model, signals
 from django.db.models.base import ModelState
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import stamps
@@ -424,3 +425,36 @@ class BulkWriter:
         from django.contrib.auth import get_user_model
 
         return get_user_model()(pk=self.actor_id)
+
+
+def upsert_records(model: type[Model], items: list[tuple[Model | None, dict]], *, actor,
+                   fields: list[str] | None = None) -> tuple[Outcome, list[Model]]:
+    """Write an import chunk's records of `model` with their history: `items` are (the record
+    the row names, or None for a new one; its values). A record whose values are unchanged is
+    left alone (a re-import changes nothing); a changed one gets a new version. `fields` are
+    the fields an update may write (default: every key of the values). Returns the outcome
+    and the records written."""
+    now = timezone.now()
+    new, changed, outcome = [], [], Outcome()
+    for record, values in items:
+        if record is None:
+            new.append(model(**values, created_at=now, updated_at=now))
+            outcome.created += 1
+            continue
+        diff = {k: v for k, v in values.items() if getattr(record, k) != v}
+        if not diff:
+            outcome.unchanged += 1
+            continue
+        for k, v in diff.items():
+            setattr(record, k, v)
+        record.version += 1
+        record.updated_at = now
+        changed.append(record)
+        outcome.updated += 1
+    if new:
+        stamps.bulk_create_records(new, model, batch_size=500, default_user=actor)
+    if changed:
+        names = fields or sorted({k for _record, values in items for k in values})
+        stamps.bulk_update_records(changed, model, [*names, "version", "updated_at"],
+                                   batch_size=500, default_user=actor)
+    return outcome, new + changed
