@@ -6,15 +6,18 @@ on a move the area it left too:
 - single saves (services, admin, anything that calls save()) through simple_history's
   post-create signal, which every saved change of a record with history sends;
 - bulk writes through `bulk_create_records` / `bulk_update_records` here (the only callers
-  of simple_history's bulk functions: a meta-test holds that) and the import's BulkWriter.
+  of simple_history's bulk functions: a meta-test holds that) and the import's BulkWriter;
+  an import stamps all its areas once, at the end of its transaction (`deferred`).
 A record may count in other areas than its own (a course, in its enrolled people's villages):
 the model's `figure_areas(objs)` says which.
 """
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterable
+from contextlib import contextmanager
 
 from django.db.models import Model
 from django.dispatch import receiver
@@ -24,10 +27,33 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from .models import AreaScopedModel, AreaStamp
 
 CHUNK = 500
+_local = threading.local()
+
+
+@contextmanager
+def deferred():
+    """Collect the areas touched inside and stamp them on the way out. A long transaction (an
+    import) wraps its work in this, inside its transaction: on PostgreSQL it then holds the
+    stamps' row locks for its last moment only, instead of making every save in the same
+    villages wait for it to finish."""
+    if getattr(_local, "codes", None) is not None:  # already deferring
+        yield
+        return
+    _local.codes = set()
+    try:
+        yield
+        codes = _local.codes
+    finally:
+        _local.codes = None
+    touch(codes)
 
 
 def touch(codes: Iterable[str]) -> None:
-    """Give these area codes new stamps."""
+    """Give these area codes new stamps (at the end of a `deferred()` block, if in one)."""
+    pending = getattr(_local, "codes", None)
+    if pending is not None:
+        pending.update(codes)
+        return
     codes = sorted({c for c in codes if c})
     if codes:
         AreaStamp.objects.bulk_create(

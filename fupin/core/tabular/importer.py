@@ -183,7 +183,7 @@ def commit(spec: ImportSpec, table: Table, *, actor, mapping=None,
     compiled = spec.compile(mapping)
     outcome = Outcome()
     done = 0
-    with _bulk_work(), _database_tuned_for_import(), transaction.atomic():
+    with _bulk_work(), _database_tuned_for_import(), transaction.atomic(), stamps.deferred():
         for chunk in _chunks(_body(table, report.header_row), CHUNK):
             rows = [spec.parse_row(line, cells, mapping, compiled) for line, cells in chunk]
             spec.derive(rows, state)

@@ -150,3 +150,17 @@ def test_refresh_command_recomputes_what_changed(demo_users):
     assert "2017" in out.getvalue() and figures_refresh(area="", period=Y2017) == 0
     with pytest.raises(CommandError):
         call_command("refresh_indicators", "--area", "abc")
+
+
+def test_deferred_stamps_are_written_once_at_the_end(demo_users):
+    from fupin.core import stamps
+
+    a = demo_users["village_a"].scope_code
+    with stamps.deferred():
+        make_person(area_code=a)
+        assert stamp(a) is None  # not yet: the import's transaction stamps at its end
+    assert stamp(a) is not None
+    with pytest.raises(RuntimeError), stamps.deferred():
+        stamps.touch(["510802001002"])
+        raise RuntimeError
+    assert stamp("510802001002") is None  # a failed block stamps nothing (it rolls back)
