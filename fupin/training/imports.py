@@ -222,7 +222,7 @@ class EnrolmentImport(ImportSpec):
                 return
             # occupancy is checked in finish(), once every row of the file is known
             reason = rules.enrolment_refusal(person=person, course=course, occupied=0,
-                                             today=state["today"])
+                                             today=state["today"], status=status)
             if reason:
                 row.error(_("身份证号"), reason)
             elif occupies:

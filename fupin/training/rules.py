@@ -55,27 +55,36 @@ def labourer_refusal(person, on: datetime.date) -> str | None:
     return None
 
 
-def enrolment_refusal(*, person, course, occupied: int, today: datetime.date) -> str | None:
+def enrolment_refusal(*, person, course, occupied: int, today: datetime.date,
+                      status: str = ENROLLED) -> str | None:
     """Why a new enrolment of `person` on `course` is refused, or None. `occupied` is the
-    number of places already taken (active enrolments that are enrolled or completed)."""
+    number of places already taken (active enrolments that are enrolled or completed).
+
+    A course that has ended takes no new applications, but its outcomes may be recorded
+    afterwards (补录: a roster kept on paper, last year's records moving into the system): an
+    enrolment that arrives already completed or dropped. It records a fact, so the person
+    must have been a labourer when the course began, but their training wish as registered
+    today is not asked."""
     if course.retired_at is not None:
         return _("培训班“%(course)s”已停用，不能报名。") % {"course": course.name}
-    if course.end_date < today:
-        return _("培训班“%(course)s”已于 %(end)s 结业，不能再报名。") % {
-            "course": course.name, "end": course.end_date.isoformat()}
+    back_fill = course.end_date < today
+    if back_fill and status not in (COMPLETED, DROPPED):
+        return _("培训班“%(course)s”已于 %(end)s 结业，不能再报名；补录往期学员请填写“已结业”"
+                 "或“中途退出”。") % {"course": course.name, "end": course.end_date.isoformat()}
     if person.retired_at is not None:
         return _("%(name)s 的登记已停用，不能报名。") % {"name": person.name}
     # a course that starts later needs a labourer on its first day
-    reason = labourer_refusal(person, max(today, course.start_date))
+    reason = labourer_refusal(person, course.start_date if back_fill
+                              else max(today, course.start_date))
     if reason:
         return reason
-    if person.wants_training is not True:
+    if person.wants_training is not True and not back_fill:
         if person.wants_training is False:
             return _("%(name)s 登记为没有培训意愿；如本人愿意参加，请先修改登记信息中的"
                      "“有培训意愿”。") % {"name": person.name}
         return _("%(name)s 尚未登记培训意愿；请先在登记信息中填写“有培训意愿：是”。") % {
             "name": person.name}
-    if occupied >= course.capacity:
+    if occupied >= course.capacity and status != DROPPED:
         return _("培训班“%(course)s”已报满（计划 %(n)s 人）。") % {"course": course.name,
                                                                  "n": course.capacity}
     return None

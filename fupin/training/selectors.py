@@ -55,7 +55,8 @@ def enrol_block_reason(*, user, course: Course, occupied: int) -> str | None:
     if course.retired_at is not None:
         return _("培训班已停用，不能报名。")
     if course.end_date < timezone.localdate():
-        return _("培训班已结业，不能再报名。")
+        return _("培训班已结业，不能再报名；往期学员请用“参训记录”导入补录（状态填“已结业”或"
+                 "“中途退出”）。")
     if occupied >= course.capacity:
         return _("培训班已报满。")
     return None

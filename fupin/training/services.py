@@ -148,11 +148,12 @@ def enrolment_create(*, actor, course: Course, person, data: dict | None = None)
                 % {"name": person.name}, field="person")
         raise ServiceError(_("%(name)s 已报名该培训班。") % {"name": person.name},
                            field="person")
+    values = {f: (data or {}).get(f) for f in PROGRESS_FIELDS}
     reason = rules.enrolment_refusal(person=person, course=course,
-                                     occupied=occupied_places(course), today=_today())
+                                     occupied=occupied_places(course), today=_today(),
+                                     status=values["status"] or rules.ENROLLED)
     if reason:
         raise ServiceError(reason, field="person")
-    values = {f: (data or {}).get(f) for f in PROGRESS_FIELDS}
     _raise_first(rules.progress_errors(course=course, values=values, today=_today()))
     return core_services.record_create(actor=actor, model=Enrolment, data={
         "course": course, "person": person, "area_code": person.area_code, **values})

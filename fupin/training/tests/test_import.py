@@ -464,3 +464,25 @@ def test_command_line_export_and_reimport(setting, tmp_path):
     call_command("export", "courses", str(courses), area=course.area_code)
     call_command("import", "courses", str(courses), username="lizhou_township")
     assert Course.objects.get().version == course.version
+
+
+def test_past_courses_take_back_filled_outcomes_not_applications(setting, today):
+    """补录: last year's paper roster moves in as completed or dropped records; an ended
+    course takes no new application, and the person must have been a labourer then."""
+    actor, course, (zhang, li) = setting
+    ended = make_course(area_code=course.area_code, name="2017年茶叶种植班",
+                        start_date=today - days(20), end_date=today - days(11), capacity=2)
+    unwilling = make_trainee(area_code=actor.scope_code, name="王五", id_number=fake_id(),
+                             wants_training=False)  # the wish registered today is not asked
+    report = run(actor, xlsx([
+        HEADER,
+        row(course_id=ended.pk, name="张三", id_number=ident(zhang), status="已结业",
+            days_attended=10, certificate="GY2017-0002"),
+        row(course_id=ended.pk, name="王五", id_number=ident(unwilling), status="中途退出")]))
+    assert report.ok, report.errors
+    done = Enrolment.objects.get(person=zhang)
+    assert done.status == "completed" and done.completed_on == ended.end_date
+    refused = run(actor, xlsx([HEADER, row(course_id=ended.pk, name="李四",
+                                           id_number=ident(li), status="在训")]))
+    assert not refused.ok and "已于" in refused.errors[0].message
+    assert not Enrolment.objects.filter(person=li).exists()

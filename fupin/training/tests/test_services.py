@@ -347,3 +347,15 @@ def test_restoring_an_enrolment_needs_its_course(demo_users, township):
     e.refresh_from_db()
     with pytest.raises(ServiceError, match="请先恢复培训班"):
         services.enrolment_restore(actor=admin, enrolment=e)
+
+
+def test_outcomes_of_an_ended_course_can_be_back_filled(demo_users, township, today):
+    actor = demo_users["village_a"]
+    course = make_course(area_code=township, start_date=today - days(10),
+                         end_date=today - days(1))
+    person = make_trainee(area_code=actor.scope_code, wants_training=None)
+    e = enrol(actor, course, person, status="completed", days_attended=10)
+    assert e.completed_on == course.end_date
+    too_old = make_trainee(area_code=actor.scope_code, labour_capacity="05")
+    with pytest.raises(ServiceError, match="不是劳动力"):
+        enrol(actor, course, too_old, status="dropped")
