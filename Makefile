@@ -89,7 +89,7 @@ lint: install
 
 messages: install
 	mkdir -p fupin/locale
-	cd fupin && $(DEV_ENV) $(CURDIR)/$(BIN)/fupin makemessages -l en --ignore=.venv \
+	cd fupin && $(DEV_ENV) $(CURDIR)/$(BIN)/fupin makemessages -l en --no-obsolete --ignore=.venv \
 		--ignore=node_modules
 	cd fupin && $(DEV_ENV) $(CURDIR)/$(BIN)/fupin compilemessages
 

@@ -11,6 +11,8 @@ def entries(text: str):
         if "msgid" not in block:
             continue
         lines = [line for line in block.splitlines() if not line.startswith("#")]
+        if not lines:  # an obsolete entry (#~), kept by makemessages without --no-obsolete
+            continue
         fuzzy = "#, fuzzy" in block
         joined = "\n".join(lines)
         msgid = "".join(re.findall(r'^(?:msgid )?"(.*)"$', joined.split("msgstr")[0], re.M))
