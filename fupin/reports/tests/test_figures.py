@@ -164,3 +164,14 @@ def test_deferred_stamps_are_written_once_at_the_end(demo_users):
         stamps.touch(["510802001002"])
         raise RuntimeError
     assert stamp("510802001002") is None  # a failed block stamps nothing (it rolls back)
+
+
+def test_nightly_rederives_statuses_then_figures(demo_users):
+    from django.core.management import call_command
+
+    a = demo_users["village_a"].scope_code
+    make_person(area_code=a)
+    out = io.StringIO()
+    call_command("nightly", stdout=out)
+    this_year = Period(datetime.date.today().year)
+    assert "1" in out.getvalue() and figures_refresh(area="", period=this_year) == 0
