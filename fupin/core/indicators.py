@@ -18,14 +18,16 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Q, QuerySet, Sum
+from django.db import OperationalError, connection, transaction
+from django.db.models import CharField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -33,6 +35,7 @@ from . import scoping
 from .dates import overlaps
 from .models import AreaFigure, AreaFigureSet, AreaStamp
 
+logger = logging.getLogger(__name__)
 CHILD_LENGTH = {0: 2, 2: 4, 4: 6, 6: 9, 9: 12}
 CHUNK = 500
 WHOLE_AREA_AFTER = 300
@@ -177,11 +180,17 @@ def compute_live(*, period: Period, area: str = "",
     return result
 
 
-def figures_refresh(*, area: str, period: Period) -> int:
+@dataclass
+class Refresh:
+    stale: list[str]  # the area codes recomputed
+    live: dict[str, dict[str, object]]  # their figures, from the records
+    stored: bool  # False: another writer held the database; they were not kept
+
+
+def figures_refresh(*, area: str, period: Period) -> Refresh:
     """Recompute and store the figures of every area code under `area` whose records changed
     since they were computed (its stamp moved, core/stamps.py), or that were computed for
-    another as-of day (the current year's move with the calendar) or other definitions.
-    Returns how many area codes were recomputed."""
+    another as-of day (the current year's move with the calendar) or other definitions."""
     defs = definitions()
     as_of = period.as_of
     # stamps first: a write that lands while we compute gives a newer stamp than the one
@@ -193,25 +202,74 @@ def figures_refresh(*, area: str, period: Period) -> int:
             "area_code", "stamp", "as_of", "definitions")}
     stale = sorted(c for c, stamp in stamps.items() if done.get(c) != (stamp, as_of, defs))
     if not stale:
-        return 0
+        return Refresh(stale=[], live={}, stored=True)
     # past a few hundred codes, one pass over the whole area is cheaper than slices of IN
     live = compute_live(period=period, area=area,
                         codes=None if len(stale) > WHOLE_AREA_AFTER else stale)
     keys = sorted(i.key for inds in _aggregates().values() for i in inds)
+    live = {c: {k: live.get(c, {}).get(k) or 0 for k in keys} for c in stale}
+    try:
+        with _waiting_briefly(), transaction.atomic():
+            _store(period, as_of, defs, {c: stamps[c] for c in stale}, live)
+    except OperationalError:  # SQLite: an import holds the database; keep them next time
+        logger.info("indicator figures of %s codes not stored: database busy", len(stale))
+        return Refresh(stale=stale, live=live, stored=False)
+    return Refresh(stale=stale, live=live, stored=True)
+
+
+def _store(period: Period, as_of, defs: str, stamps: dict[str, str], live: dict) -> None:
     now = timezone.now()
-    with transaction.atomic():
-        AreaFigureSet.objects.bulk_create(
-            [AreaFigureSet(area_code=c, year=period.year, as_of=as_of, stamp=stamps[c],
-                           definitions=defs, computed_at=now) for c in stale],
-            update_conflicts=True, unique_fields=["area_code", "year"],
-            update_fields=["as_of", "stamp", "definitions", "computed_at"], batch_size=CHUNK)
-        AreaFigure.objects.bulk_create(
-            [AreaFigure(area_code=c, year=period.year, key=k,
-                        value=Decimal(live.get(c, {}).get(k) or 0))
-             for c in stale for k in keys],
-            update_conflicts=True, unique_fields=["area_code", "year", "key"],
-            update_fields=["value"], batch_size=CHUNK)
-    return len(stale)
+    AreaFigureSet.objects.bulk_create(
+        [AreaFigureSet(area_code=c, year=period.year, as_of=as_of, stamp=stamp,
+                       definitions=defs, computed_at=now) for c, stamp in stamps.items()],
+        update_conflicts=True, unique_fields=["area_code", "year"],
+        update_fields=["as_of", "stamp", "definitions", "computed_at"], batch_size=CHUNK)
+    AreaFigure.objects.bulk_create(
+        [AreaFigure(area_code=c, year=period.year, key=k, value=Decimal(v))
+         for c, values in live.items() for k, v in values.items()],
+        update_conflicts=True, unique_fields=["area_code", "year", "key"],
+        update_fields=["value"], batch_size=CHUNK)
+
+
+@contextmanager
+def _waiting_briefly():
+    """SQLite lets one writer at a time, and an import writes for minutes: storing figures
+    waits a moment for the database, not the 20 s a record's save waits."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        before = int(cursor.fetchone()[0])
+        cursor.execute("PRAGMA busy_timeout = 300")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {before}")
+
+
+def _sums(*, prefix: str, year: int, keys: list[str], n: int | None,
+          refresh: Refresh) -> list[tuple[str | None, str, Decimal]]:
+    """(child code or None, key, sum) of the figures under `prefix`: added up in the
+    database; when fresh figures could not be stored, the stored ones of the other codes and
+    the fresh ones, added up here (a few thousand per area code, never per person)."""
+    rows = AreaFigure.objects.filter(year=year, area_code__startswith=prefix, key__in=keys)
+    if refresh.stored:
+        if n:
+            rows = rows.annotate(_g=Substr("area_code", 1, n)).values_list("_g", "key")
+        else:
+            rows = rows.annotate(_g=Value(None, CharField())).values_list("_g", "key")
+        return list(rows.annotate(_v=Sum("value")).order_by())
+    sums: dict[tuple, Decimal] = defaultdict(Decimal)
+    fresh = set(refresh.stale)
+    stored = ((c, k, v) for c, k, v in rows.values_list("area_code", "key", "value").iterator()
+              if c not in fresh)
+    recomputed = ((c, k, v) for c, values in refresh.live.items() for k, v in values.items()
+                  if k in keys)
+    for code, key, value in (*stored, *recomputed):
+        sums[(code[:n] if n else None, key)] += Decimal(value)
+    return [(g, k, v) for (g, k), v in sums.items()]
 
 
 def _number(value: Decimal):
@@ -238,18 +296,14 @@ def compute(*, area: str, period: Period, keys: list[str] | None = None,
     for ind in wanted:  # ratios and differences need their parts
         for part in ind.parts:
             needed.setdefault(part, registry.indicators[part])
-    figures_refresh(area=prefix, period=period)
+    refresh = figures_refresh(area=prefix, period=period)
     n = child_length(area) if by_child else None
-    rows = AreaFigure.objects.filter(year=period.year, area_code__startswith=prefix,
-                                     key__in=[k for k, i in needed.items() if i.source])
     result: dict[str, dict[str, object]] = defaultdict(dict)
-    if n:
-        rows = rows.annotate(_g=Substr("area_code", 1, n)).values("_g", "key")
-    else:
-        rows = rows.values("key")
+    if not n:
         result[area] = {}
-    for row in rows.annotate(_v=Sum("value")).order_by():
-        result[row.get("_g", area)][row["key"]] = _number(row["_v"])
+    for group, key, value in _sums(prefix=prefix, year=period.year, n=n, refresh=refresh,
+                                   keys=[k for k, i in needed.items() if i.source]):
+        result[group or area][key] = _number(value)
     for values in result.values():
         for ind in needed.values():
             values.setdefault(ind.key, 0)

@@ -20,5 +20,5 @@ class Command(BaseCommand):
         for y in year or [timezone.localdate().year]:
             if not 2000 <= y <= 2100:
                 raise CommandError(_("年度应在 2000 至 2100 之间"))
-            n = figures_refresh(area=area, period=Period(y))
+            n = len(figures_refresh(area=area, period=Period(y)).stale)
             self.stdout.write(_("%(year)s 年：重新计算了 %(n)s 个地区的指标") % {"year": y, "n": n})
