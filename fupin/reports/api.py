@@ -9,11 +9,17 @@ from fupin.core import scoping
 from .selectors import indicator_table
 
 
+def _number(value):
+    """Counts as integers, amounts and percentages as numbers; None stays null."""
+    if value is None or isinstance(value, int):
+        return value
+    return int(value) if value == int(value) else float(value)
+
+
 def table_json(table) -> dict:
     """One shape for the API and `fupin report indicators --format json`."""
     def values(vals):
-        return {i.key: (float(vals[i.key]) if vals.get(i.key) is not None else None)
-                for i in table["indicators"]}
+        return {i.key: _number(vals.get(i.key)) for i in table["indicators"]}
 
     return {
         "area": table["area"], "area_name": table["area_name"], "year": table["year"],

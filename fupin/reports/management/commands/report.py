@@ -1,6 +1,7 @@
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from fupin.areas.models import Area
 from fupin.reports.api import table_json
@@ -8,7 +9,7 @@ from fupin.reports.selectors import indicator_table
 
 
 class Command(BaseCommand):
-    help = "打印指标：fupin report indicators --area 510802 --year 2017 --format json"
+    help = _("打印指标：fupin report indicators --area 510802 --year 2017 --format json")
 
     def add_arguments(self, parser):
         parser.add_argument("what", choices=["indicators"])
@@ -18,12 +19,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, what, area, year, format, **options):
         if not Area.objects.filter(pk=area).exists():
-            raise CommandError(f"区划代码不存在：{area}")
+            raise CommandError(_("区划代码不存在：%(code)s") % {"code": area})
         data = table_json(indicator_table(user=None, area=area, year=year))
         if format == "json":
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
-        self.stdout.write(f"{data['area_name']} {year} 年")
+        self.stdout.write(_("%(area)s %(year)s 年") % {"area": data["area_name"], "year": year})
         for i in data["indicators"]:
             value = data["values"][i["key"]]
             shown = "—" if value is None else (f"{value:g}")
