@@ -22,6 +22,7 @@ from fupin.areas.models import Area
 from fupin.core import codes, scoping
 from fupin.core.roles import can_write
 from fupin.core.tabular.importer import upsert_records
+from fupin.core.tabular.reader import TabularError
 from fupin.core.tabular.spec import Col, ImportSpec, Outcome, ParsedRow, register
 from fupin.registry.fields import persons_by_id_number
 from fupin.registry.identity import IdNumberError, parse_id_number
@@ -270,6 +271,24 @@ class EnrolmentImport(ImportSpec):
                           "area_code": person.area_code}
             items.append((existing, values))
         return upsert_records(Enrolment, items, actor=actor, fields=PROGRESS)[0]
+
+    def finalize(self, state) -> None:
+        """The file was checked against the places taken when it was read; someone may have
+        enrolled people since. In the import's transaction, with the courses locked as the
+        enrolment service locks them, count again: over capacity, nothing is written."""
+        grown = sorted(pk for pk, delta in state["delta"].items() if delta > 0)
+        if not grown:
+            return
+        courses = {c.pk: c for c in Course.objects.select_for_update().filter(pk__in=grown)}
+        taken = dict(Enrolment.objects.active().filter(
+            course_id__in=grown, status__in=rules.OCCUPYING).order_by()
+            .values_list("course").annotate(n=Count("pk")))
+        for pk, course in sorted(courses.items()):
+            if taken.get(pk, 0) > course.capacity:
+                raise TabularError(_(
+                    "培训班“%(course)s”在导入期间有人报名，按本表将有 %(m)s 人，超过计划 %(n)s 人。"
+                    "未写入任何数据，请核对后重新导入。") % {
+                        "course": course.name, "m": taken[pk], "n": course.capacity})
 
     # --- export -----------------------------------------------------------------------------
     def export_ordering(self, queryset):

@@ -486,3 +486,25 @@ def test_past_courses_take_back_filled_outcomes_not_applications(setting, today)
                                            id_number=ident(li), status="在训")]))
     assert not refused.ok and "已于" in refused.errors[0].message
     assert not Enrolment.objects.filter(person=li).exists()
+
+
+def test_a_course_filled_while_the_file_was_checked_refuses_the_import(setting, monkeypatch):
+    """Two workers at once: the import counts the places again under the course's lock."""
+    from fupin.training.imports import EnrolmentImport
+
+    actor, course, (zhang, li) = setting
+    course.capacity = 2
+    course.save()
+    late = make_trainee(area_code=actor.scope_code, name="王五", id_number=fake_id())
+    checked = EnrolmentImport.finish
+
+    def someone_enrols_meanwhile(self, state):
+        errors = checked(self, state)
+        make_enrolment(course=course, person=late)  # after the check, before the write
+        return errors
+
+    monkeypatch.setattr(EnrolmentImport, "finish", someone_enrols_meanwhile)
+    with pytest.raises(TabularError, match="导入期间有人报名"):
+        run(actor, xlsx([HEADER, row(course_id=course.pk, name="张三", id_number=ident(zhang)),
+                         row(course_id=course.pk, name="李四", id_number=ident(li))]))
+    assert list(Enrolment.objects.values_list("person", flat=True)) == [late.pk]
