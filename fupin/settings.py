@@ -179,10 +179,11 @@ STORAGES = {
 }
 
 # --- API ----------------------------------------------------------------------
+FUPIN_API_TOKEN_HOURS = int(os.environ.get("FUPIN_API_TOKEN_HOURS", "12"))  # a working day
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an unauthenticated call answers 401 with WWW-Authenticate: Token
-        "rest_framework.authentication.TokenAuthentication",
+        "fupin.accounts.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["fupin.core.drf.RolePermission"],

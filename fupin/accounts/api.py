@@ -1,4 +1,5 @@
 from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
@@ -7,6 +8,7 @@ from rest_framework.views import APIView
 
 from fupin.areas.selectors import area_full_name
 
+from .authentication import token_lifetime
 from .selectors import client_ip, login_locked
 from .services import token_issue
 
@@ -17,7 +19,8 @@ class TokenRequestSerializer(serializers.Serializer):
 
 
 class TokenView(APIView):
-    """POST {"username", "password"} → {"token"}: use it as `Authorization: Token <token>`.
+    """POST {"username", "password"} → {"token", "expires"}: use it as
+    `Authorization: Token <token>` until it expires (FUPIN_API_TOKEN_HOURS), then ask again.
     The same lockout and login audit as the login page."""
 
     authentication_classes: list = []
@@ -29,7 +32,8 @@ class TokenView(APIView):
         return []  # lockout (per account and per IP) is the brake
 
     @extend_schema(request=TokenRequestSerializer,
-                   responses=inline_serializer("Token", {"token": serializers.CharField()}))
+                   responses=inline_serializer("Token", {"token": serializers.CharField(),
+                                                          "expires": serializers.DateTimeField()}))
     def post(self, request):
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -38,14 +42,15 @@ class TokenView(APIView):
                             password=data.validated_data["password"])
         if user is None:
             if login_locked(username=username, ip=client_ip(request._request)):
-                msg = "登录失败次数过多，已锁定 15 分钟，请稍后再试。"
+                msg = _("登录失败次数过多，已锁定 15 分钟，请稍后再试。")
             else:
-                msg = "用户名或密码不正确。"
+                msg = _("用户名或密码不正确。")
             return Response({"detail": msg}, status=status.HTTP_400_BAD_REQUEST)
         from django.contrib.auth.signals import user_logged_in
 
         user_logged_in.send(sender=type(user), request=request._request, user=user)
-        return Response({"token": token_issue(user=user)})
+        token = token_issue(user=user)
+        return Response({"token": token.key, "expires": token.created + token_lifetime()})
 
 
 class MeView(APIView):

@@ -16,9 +16,15 @@ def login_event_record(*, request, username: str, user, result: str) -> LoginEve
                                      result=result, channel=channel, user_agent=agent)
 
 
-def token_issue(*, user) -> str:
+def token_issue(*, user) -> Token:
+    """The user's API token; a new one once the old one has expired."""
+    from .authentication import token_expired
+
     token, _created = Token.objects.get_or_create(user=user)
-    return token.key
+    if token_expired(token):
+        token.delete()  # a spent credential, not a record: nothing to keep
+        token = Token.objects.create(user=user)
+    return token
 
 
 def user_upsert(*, username: str, role: str, scope_code: str, password: str,

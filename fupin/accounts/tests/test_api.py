@@ -37,3 +37,22 @@ def test_schema_and_docs(client, demo_users):
     schema = client.get("/api/schema/")
     assert schema.status_code == 200 and b"/api/v1/me/" in schema.content
     assert client.get("/api/docs/").status_code == 200
+
+
+def test_tokens_expire_and_a_new_login_issues_a_new_one(client, demo_users, settings):
+    import datetime
+
+    from rest_framework.authtoken.models import Token
+
+    settings.FUPIN_API_TOKEN_HOURS = 12
+    first = token_for(client, "village_a").json()
+    assert first["expires"]
+    assert token_for(client, "village_a").json()["token"] == first["token"]  # still valid
+    Token.objects.filter(key=first["token"]).update(
+        created=datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=12, seconds=1))
+    resp = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {first['token']}")
+    assert resp.status_code == 401 and "过期" in resp.json()["detail"]
+    second = token_for(client, "village_a").json()["token"]
+    assert second != first["token"]
+    me = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {second}")
+    assert me.status_code == 200
