@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
@@ -43,6 +44,9 @@ class IndicatorsView(APIView):
             raise exceptions.NotFound()
         try:
             year = int(request.query_params.get("year", ""))
-        except ValueError as exc:
-            raise exceptions.ValidationError({"year": ["请提供年度，如 2017。"]}) from exc
+        except ValueError:
+            year = None
+        if year is None or not 2000 <= year <= 2100:
+            message = _("请提供 2000 至 2100 之间的年度，如 2017。")
+            raise exceptions.ValidationError({"year": [message]})
         return Response(table_json(indicator_table(user=request.user, area=area, year=year)))

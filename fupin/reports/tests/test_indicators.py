@@ -90,6 +90,9 @@ def test_page_api_export_and_cli(demo_users, client):
     api = client.get("/api/v1/indicators/", {"year": 2017}).json()
     assert api["values"]["trained"] == 1 and len(api["children"]) >= 2
     assert client.get("/api/v1/indicators/", {"year": 2017, "area": "510821"}).status_code == 404
+    for bad in ("", "abc", "0", "99999"):
+        resp = client.get("/api/v1/indicators/", {"year": bad})
+        assert resp.status_code == 400 and "年度" in resp.json()["year"][0]
     out = io.StringIO()
     call_command("report", "indicators", "--area", a[:9], "--year", "2017", "--format",
                  "json", stdout=out)
