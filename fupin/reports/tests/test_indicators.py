@@ -5,6 +5,7 @@ import io
 import json
 from decimal import Decimal
 
+import pytest
 from django.core.management import call_command
 
 from fupin.core.indicators import Period, compute
@@ -98,6 +99,10 @@ def test_page_api_export_and_cli(demo_users, client):
                  "json", stdout=out)
     data = json.loads(out.getvalue())
     assert data["values"]["training_subsidy"] == 1200 and data["values"]["trained"] == 1
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="2000"):
+        call_command("report", "indicators", "--area", a[:9], "--year", "0")
 
 
 def test_zero_employment_list_and_timeline(demo_users, client):

@@ -18,6 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["json", "table"], default="table")
 
     def handle(self, *args, what, area, year, format, **options):
+        if not 2000 <= year <= 2100:
+            raise CommandError(_("年度应在 2000 至 2100 之间"))
         if not Area.objects.filter(pk=area).exists():
             raise CommandError(_("区划代码不存在：%(code)s") % {"code": area})
         data = table_json(indicator_table(user=None, area=area, year=year))
