@@ -24,6 +24,7 @@ def table_json(table) -> dict:
 
     return {
         "area": table["area"], "area_name": table["area_name"], "year": table["year"],
+        "as_of": table["as_of"].isoformat(),
         "indicators": [{"key": i.key, "name": str(i.name), "unit": str(i.unit),
                         "group": str(i.group)} for i in table["indicators"]],
         "values": values(table["total"]),

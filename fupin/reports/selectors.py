@@ -30,6 +30,7 @@ def indicator_table(*, user, area: str, year: int, keys: list[str] | None = None
     rows = [{"code": code, "name": names.get(code, code), "values": values}
             for code, values in sorted(children.items())]
     return {"area": area, "area_name": area_full_name(area), "year": year,
+            "as_of": period.as_of,
             "indicators": indicators, "total": total, "rows": rows,
             "can_drill": bool(ind.child_length(area)), "parent": _parent(user, area)}
 

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fupin.core import scoping
 from fupin.core.models import AccessLog
@@ -62,12 +63,14 @@ def indicators_page(request):
 def _xlsx(request, table) -> HttpResponse:
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True})
-    sheet = book.add_worksheet("指标")
+    sheet = book.add_worksheet(_("指标"))
     bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
-    sheet.write_string(0, 0, f"{table['area_name']} {table['year']} 年就业扶贫指标", bold)
-    headers = ["区划代码", "区划"] + [f"{i.name}（{i.unit}）" for i in table["indicators"]]
+    sheet.write_string(0, 0, _("%(area)s %(year)s 年就业扶贫指标（统计截至 %(day)s）") % {
+        "area": table["area_name"], "year": table["year"], "day": table["as_of"].isoformat()},
+        bold)
+    headers = [_("区划代码"), _("区划")] + [f"{i.name}（{i.unit}）" for i in table["indicators"]]
     sheet.write_row(2, 0, headers, bold)
-    rows = [{"code": table["area"], "name": "合计", "values": table["total"]}, *table["rows"]]
+    rows = [{"code": table["area"], "name": _("合计"), "values": table["total"]}, *table["rows"]]
     for r, row in enumerate(rows, start=3):
         sheet.write_string(r, 0, row["code"])
         sheet.write_string(r, 1, row["name"])

@@ -85,10 +85,12 @@ def test_page_api_export_and_cli(demo_users, client):
     page = client.get("/reports/indicators/", {"year": 2017})
     html = page.content.decode()
     assert page.status_code == 200 and "四个全覆盖" in html and "chart-data" in html
+    assert "统计截至 2017-12-31" in html
     assert f'?area={a}&amp;year=2017' in html or f"?area={a}&year=2017" in html
     xlsx = client.get("/reports/indicators/", {"year": 2017, "format": "xlsx"})
     assert xlsx["Content-Type"].startswith("application/vnd.openxml")
     api = client.get("/api/v1/indicators/", {"year": 2017}).json()
+    assert api["as_of"] == "2017-12-31"
     assert api["values"]["trained"] == 1 and len(api["children"]) >= 2
     assert client.get("/api/v1/indicators/", {"year": 2017, "area": "510821"}).status_code == 404
     for bad in ("", "abc", "0", "99999"):
