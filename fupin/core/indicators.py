@@ -187,10 +187,14 @@ class Refresh:
     stored: bool  # False: another writer held the database; they were not kept
 
 
-def figures_refresh(*, area: str, period: Period) -> Refresh:
+def figures_refresh(*, area: str, period: Period, everything: bool = False) -> Refresh:
     """Recompute and store the figures of every area code under `area` whose records changed
     since they were computed (its stamp moved, core/stamps.py), or that were computed for
-    another as-of day (the current year's move with the calendar) or other definitions."""
+    another as-of day (the current year's move with the calendar) or other definitions.
+    `everything` recomputes every area code the records use, stamped or not (the repair after
+    a write that went around the stamps)."""
+    if everything:
+        _stamp_unstamped(area)
     defs = definitions()
     as_of = period.as_of
     # stamps first: a write that lands while we compute gives a newer stamp than the one
@@ -200,7 +204,8 @@ def figures_refresh(*, area: str, period: Period) -> Refresh:
     done = {code: (stamp, day, d) for code, stamp, day, d in AreaFigureSet.objects.filter(
         year=period.year, area_code__startswith=area).values_list(
             "area_code", "stamp", "as_of", "definitions")}
-    stale = sorted(c for c, stamp in stamps.items() if done.get(c) != (stamp, as_of, defs))
+    stale = sorted(c for c, stamp in stamps.items()
+                   if everything or done.get(c) != (stamp, as_of, defs))
     if not stale:
         return Refresh(stale=[], live={}, stored=True)
     # past a few hundred codes, one pass over the whole area is cheaper than slices of IN
@@ -215,6 +220,19 @@ def figures_refresh(*, area: str, period: Period) -> Refresh:
         logger.info("indicator figures of %s codes not stored: database busy", len(stale))
         return Refresh(stale=stale, live=live, stored=False)
     return Refresh(stale=stale, live=live, stored=True)
+
+
+def _stamp_unstamped(area: str) -> None:
+    from .stamps import touch
+
+    used: set[str] = set()
+    for source in registry.sources.values():
+        model = source.queryset(Period(timezone.localdate().year)).model
+        used.update(model._default_manager.filter(**{f"{source.area_field}__startswith": area})
+                    .order_by().values_list(source.area_field, flat=True).distinct())
+    stamped = set(AreaStamp.objects.filter(area_code__startswith=area)
+                  .values_list("area_code", flat=True))
+    touch(used - stamped)
 
 
 def _store(period: Period, as_of, defs: str, stamps: dict[str, str], live: dict) -> None:

@@ -199,3 +199,16 @@ def test_figures_are_right_when_the_database_is_too_busy_to_keep_them(demo_users
     monkeypatch.undo()
     assert b in figures_refresh(area=township, period=Y2017).stale
     assert figure_refresh_count(township, Y2017) == 0
+
+
+def test_refresh_all_repairs_a_write_that_went_around_the_stamps(demo_users):
+    from django.core.management import call_command
+
+    from fupin.registry.models import Person
+
+    a, b, pa, _pb = world(demo_users)
+    assert figure(a, "registered") == 2
+    Person.objects.filter(pk=pa.pk).update(area_code=b)  # no save, no stamp: figures go stale
+    assert figure(a, "registered") == 2
+    call_command("refresh_indicators", "--year", "2017", "--all", stdout=io.StringIO())
+    assert figure(a, "registered") == 1 and figure(b, "registered") == 3
