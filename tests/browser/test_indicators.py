@@ -44,3 +44,28 @@ def test_county_officer_reads_indicators_on_a_phone(live_server, demo, page, art
     # drill down into a township
     page.locator("table tbody a").first.click()
     expect(page.locator("main")).to_contain_text("返回上级")
+
+
+def test_zero_employment_list_on_a_phone(live_server, demo, page, artifacts_dir):
+    """The list village workers drive to empty: each household with its labourers'
+    intentions, the count per area, and a person's page one tap away."""
+    from django.contrib.auth import get_user_model
+
+    from fupin.reports.selectors import zero_employment_counts
+
+    officer = get_user_model().objects.get(username="lizhou_county")
+    total, counts = zero_employment_counts(user=officer, area=officer.scope_code)
+    assert total > 0 and counts, "the demo county has zero-employment households"
+    page.goto(live_server.url + "/accounts/login/")
+    page.locator('input[name="username"]').fill("lizhou_county")
+    page.locator('input[name="password"]').fill(PASSWORD)
+    page.locator('form button[type="submit"]').click()
+    page.goto(live_server.url + "/reports/zero-employment/")
+    expect(page.locator('[data-testid="zero-count"]')).to_have_text(str(total))
+    expect(page.locator(".list-group-item").first).to_contain_text("岁")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"the page is {width}px wide on a 375px screen"
+    page.screenshot(path=str(artifacts_dir / "zero-employment-phone.png"), full_page=True)
+    page.locator(".list-group-item ul a").first.click()
+    expect(page.locator("main h1")).to_be_visible()
+    assert "/registry/persons/" in page.url
