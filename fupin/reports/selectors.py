@@ -26,9 +26,16 @@ def indicator_table(*, user, area: str, year: int, keys: list[str] | None = None
     total = ind.compute(area=area, period=period, keys=keys, user=user).get(area, {})
     children = ind.compute(area=area, period=period, keys=keys, by_child=True, user=user) \
         if ind.child_length(area) else {}
-    names = dict(Area.objects.filter(parent_id=area).values_list("code", "name"))
-    rows = [{"code": code, "name": names.get(code, code), "values": values}
-            for code, values in sorted(children.items())]
+    # every child area the reader may see, with or without records: a village that has
+    # registered nobody yet is a row of zeros, not a missing row
+    scope = (scoping.user_scope_code(user) if user is not None else "") or ""
+    names = {code: name for code, name in Area.objects.filter(parent_id=area)
+             .values_list("code", "name") if code.startswith(scope) or scope.startswith(code)}
+    # figures kept at the area's own level (a course's township) count in its total only
+    children.pop(area, None)
+    empty = {i.key: None if i.ratio else 0 for i in indicators}
+    rows = [{"code": code, "name": names.get(code, code), "values": children.get(code, empty)}
+            for code in sorted(set(names) | set(children))]
     return {"area": area, "area_name": area_full_name(area), "year": year,
             "as_of": period.as_of,
             "indicators": indicators, "total": total, "rows": rows,

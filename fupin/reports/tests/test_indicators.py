@@ -165,3 +165,21 @@ def test_zero_employment_list_pages_by_keys_and_counts_per_village(demo_users, c
     second = client.get("/reports/zero-employment/", {"after": after}).content.decode()
     assert second.count('class="list-group-item"') == 2  # the oldest of A's and B's
     assert f"/registry/households/{households[0]}/" in second
+
+
+def test_every_child_area_is_a_row_even_without_records(demo_users):
+    from fupin.areas.models import Area
+    from fupin.reports.selectors import indicator_table
+
+    a, b, _pa, _pb = world(demo_users)
+    township = a[:9]
+    Area.objects.create(code=township + "999", name="新设村", level="village",
+                        parent_id=township)  # a village nobody has registered in yet
+    table = indicator_table(user=demo_users["lizhou_township"], area=township, year=2017)
+    villages = set(Area.objects.filter(parent_id=township).values_list("code", flat=True))
+    assert {r["code"] for r in table["rows"]} == villages and len(villages) == 3
+    quiet = next(r for r in table["rows"] if r["code"] not in (a, b))
+    assert quiet["values"]["registered"] == 0 and quiet["values"]["employment_coverage"] is None
+    # a village worker asking for the township sees their own village only
+    own = indicator_table(user=demo_users["village_a"], area=township, year=2017)
+    assert [r["code"] for r in own["rows"]] == [a]
