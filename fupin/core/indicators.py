@@ -27,7 +27,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
-from django.db.models import CharField, Q, QuerySet, Sum, Value
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -198,14 +198,16 @@ def figures_refresh(*, area: str, period: Period, everything: bool = False) -> R
     defs = definitions()
     as_of = period.as_of
     # stamps first: a write that lands while we compute gives a newer stamp than the one
-    # stored with the figures, so they are recomputed next time
-    stamps = dict(AreaStamp.objects.filter(area_code__startswith=area)
-                  .values_list("area_code", "stamp"))
-    done = {code: (stamp, day, d) for code, stamp, day, d in AreaFigureSet.objects.filter(
-        year=period.year, area_code__startswith=area).values_list(
-            "area_code", "stamp", "as_of", "definitions")}
-    stale = sorted(c for c, stamp in stamps.items()
-                   if everything or done.get(c) != (stamp, as_of, defs))
+    # stored with the figures, so they are recomputed next time. The database compares them
+    # (one probe of the (area, year) key per stamp) and sends back the stale codes only.
+    current = AreaFigureSet.objects.filter(area_code=OuterRef("area_code"), year=period.year,
+                                           stamp=OuterRef("stamp"), as_of=as_of,
+                                           definitions=defs)
+    stamped = AreaStamp.objects.filter(area_code__startswith=area)
+    if not everything:
+        stamped = stamped.exclude(Exists(current))
+    stamps = dict(stamped.values_list("area_code", "stamp"))
+    stale = sorted(stamps)
     if not stale:
         return Refresh(stale=[], live={}, stored=True)
     # past a few hundred codes, one pass over the whole area is cheaper than slices of IN
@@ -296,18 +298,31 @@ def _number(value: Decimal):
 
 def compute(*, area: str, period: Period, keys: list[str] | None = None,
             by_child: bool = False, user=None) -> dict[str, dict[str, object]]:
-    """{area or child-area code: {indicator key: value}} for the area (and its children).
+    """{area or child-area code: {indicator key: value}} for the area (or its children).
 
     The figures are stored per area code and year, recomputed from the records for the
     codes whose records changed (figures_refresh), and added up here in the database. With
     `user`, only what lies in the user's scope is counted: an indicator never counts what
     its reader may not see."""
+    if by_child and child_length(area):
+        return compute_with_children(area=area, period=period, keys=keys, user=user)[1]
+    total = compute_with_children(area=area, period=period, keys=keys, user=user,
+                                  children=False)[0]
+    return {} if total is None else {area: total}
+
+
+def compute_with_children(*, area: str, period: Period, keys: list[str] | None = None,
+                          user=None, children: bool = True
+                          ) -> tuple[dict[str, object] | None, dict[str, dict[str, object]]]:
+    """(the area's values, {child-area code: values}) from one refresh of the stored figures:
+    a page showing an area and its children reads them once. The area's values are None
+    when the user may see nothing there."""
     _discover()
     prefix = area
     if user is not None:
         scope = scoping.user_scope_code(user)
         if scope is None or not (area.startswith(scope) or scope.startswith(area)):
-            return {}
+            return None, {}
         prefix = max(area, scope, key=len)
     wanted = [registry.indicators[k] for k in keys] if keys else registry.all()
     needed = {i.key: i for i in wanted}
@@ -315,25 +330,32 @@ def compute(*, area: str, period: Period, keys: list[str] | None = None,
         for part in ind.parts:
             needed.setdefault(part, registry.indicators[part])
     refresh = figures_refresh(area=prefix, period=period)
-    n = child_length(area) if by_child else None
-    result: dict[str, dict[str, object]] = defaultdict(dict)
-    if not n:
-        result[area] = {}
+    n = child_length(area) if children else None
+    total: dict[str, object] = {}
+    by_child: dict[str, dict[str, object]] = defaultdict(dict)
     for group, key, value in _sums(prefix=prefix, year=period.year, n=n, refresh=refresh,
                                    keys=[k for k, i in needed.items() if i.source]):
-        result[group or area][key] = _number(value)
-    for values in result.values():
-        for ind in needed.values():
-            values.setdefault(ind.key, 0)
-        for ind in needed.values():
-            if ind.difference:
-                values[ind.key] = values[ind.difference[0]] - values[ind.difference[1]]
-            elif ind.ratio:
-                num, den = (values.get(k) or 0 for k in ind.ratio)
-                values[ind.key] = (Decimal(num) * 100 / Decimal(den)).quantize(
-                    Decimal("0.1")) if den else None
-    return {code: {k: v for k, v in values.items() if k in {i.key for i in wanted}}
-            for code, values in result.items()}
+        total[key] = total.get(key, 0) + value  # every aggregate adds up over area codes
+        if n:
+            by_child[group][key] = _number(value)
+    total = {k: _number(v) for k, v in total.items()}
+    shown = {i.key for i in wanted}
+    return (_derived(total, needed, shown),
+            {code: _derived(values, needed, shown) for code, values in by_child.items()})
+
+
+def _derived(values: dict, needed: dict[str, Indicator], shown: set[str]) -> dict:
+    """Zeros for what had no rows, then the differences and ratios; only the keys asked."""
+    for ind in needed.values():
+        values.setdefault(ind.key, 0)
+    for ind in needed.values():
+        if ind.difference:
+            values[ind.key] = values[ind.difference[0]] - values[ind.difference[1]]
+        elif ind.ratio:
+            num, den = (values.get(k) or 0 for k in ind.ratio)
+            values[ind.key] = (Decimal(num) * 100 / Decimal(den)).quantize(
+                Decimal("0.1")) if den else None
+    return {k: v for k, v in values.items() if k in shown}
 
 
 def during(period: Period, prefix: str = "") -> Q:

@@ -23,9 +23,9 @@ def indicator_table(*, user, area: str, year: int, keys: list[str] | None = None
     period = ind.Period(year)
     indicators = [ind.registry.get(k) for k in keys] if keys else ind.registry.all()
     keys = [i.key for i in indicators]
-    total = ind.compute(area=area, period=period, keys=keys, user=user).get(area, {})
-    children = ind.compute(area=area, period=period, keys=keys, by_child=True, user=user) \
-        if ind.child_length(area) else {}
+    total, children = ind.compute_with_children(area=area, period=period, keys=keys,
+                                                user=user, children=bool(ind.child_length(area)))
+    total = total or {}
     # every child area the reader may see, with or without records: a village that has
     # registered nobody yet is a row of zeros, not a missing row
     scope = (scoping.user_scope_code(user) if user is not None else "") or ""
@@ -94,10 +94,9 @@ def zero_employment_counts(*, user, area: str) -> tuple[int, list[dict]]:
     indicator, from stored figures)."""
     period = ind.Period(timezone.localdate().year)
     key = "zero_employment"
-    total = ind.compute(area=area, period=period, keys=[key], user=user).get(area, {})
-    children = ind.compute(area=area, period=period, keys=[key], by_child=True, user=user) \
-        if ind.child_length(area) else {}
+    total, children = ind.compute_with_children(area=area, period=period, keys=[key], user=user,
+                                                children=bool(ind.child_length(area)))
     names = dict(Area.objects.filter(parent_id=area).values_list("code", "name"))
     counts = [{"code": code, "name": names.get(code, code), "count": values[key]}
               for code, values in children.items() if values[key]]
-    return total.get(key, 0), sorted(counts, key=lambda c: -c["count"])
+    return (total or {}).get(key, 0), sorted(counts, key=lambda c: -c["count"])
