@@ -18,3 +18,17 @@ def get_item(mapping, key):
     if mapping is None:
         return None
     return mapping.get(key)
+
+
+@register.filter
+def cell(value):
+    """A field's value as people read it: 是 / 否 for booleans, — for nothing."""
+    from django.utils.translation import gettext as _
+
+    if value is True:
+        return _("是")
+    if value is False:
+        return _("否")
+    if value is None or value == "":
+        return "—"
+    return value

@@ -151,3 +151,13 @@ def test_english_is_available(demo_users, client):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     html = client.get("/").content.decode()
     assert 'lang="en"' in html
+
+
+def test_values_read_as_people_read_them():
+    from django.utils import translation
+
+    from fupin.core.templatetags.fupin import cell
+
+    with translation.override("zh-hans"):
+        assert [cell(True), cell(False), cell(None), cell(""), cell(0), cell("电焊")] == \
+            ["是", "否", "—", "—", 0, "电焊"]

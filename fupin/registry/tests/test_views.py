@@ -156,3 +156,17 @@ def test_incomplete_page_names_a_village_workers_own_village(demo_users, client)
     client.force_login(actor)
     html = client.get("/registry/incomplete/").content.decode()
     assert actor.scope_area.name in html and f">{actor.scope_code}<" not in html
+
+
+def test_household_page_offers_retirement_through_the_shared_layout(demo_users, client):
+    from fupin.registry.tests.factories import make_person
+
+    actor = demo_users["village_a"]
+    person = make_person(area_code=actor.scope_code)
+    client.force_login(actor)
+    page = f"/registry/households/{person.household_id}/"
+    html = client.get(page).content.decode()
+    assert "家庭成员一并停用" in html and f"{page}retire/" in html
+    client.force_login(demo_users["leader"])
+    html = client.get(f"/registry/households/{person.household_id}/").content.decode()
+    assert "retire-reason" not in html  # leaders change nothing
