@@ -28,6 +28,7 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     (body field or If-Match header); a stale one answers 409. DELETE retires."""
 
     model = None
+    select_related: tuple[str, ...] = ()  # relations every row of the answer shows
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     @property
@@ -36,6 +37,8 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         qs = self.resource.queryset(self.request.user)
+        if self.select_related:
+            qs = qs.select_related(*self.select_related)
         if self.action == "list":
             qs = qs.active()
         return qs

@@ -105,18 +105,14 @@ class EmploymentViewSet(ScopedModelViewSet):
     model = Employment
     serializer_class = EmploymentSerializer
     filterset_class = EmploymentFilter
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("person")
+    select_related = ("person",)
 
 
 class VentureViewSet(ScopedModelViewSet):
     model = Venture
     serializer_class = VentureSerializer
     filterset_class = VentureFilter
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("person")
+    select_related = ("person",)
 
 
 class WelfarePostViewSet(ScopedModelViewSet):
@@ -129,9 +125,7 @@ class PlacementViewSet(ScopedModelViewSet):
     model = Placement
     serializer_class = PlacementSerializer
     filterset_class = PlacementFilter
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("person", "post")
+    select_related = ("person", "post")
 
 
 router.register("employments", EmploymentViewSet, basename="employment")

@@ -77,9 +77,7 @@ class PersonViewSet(ScopedModelViewSet):
     model = Person
     serializer_class = PersonSerializer
     filterset_class = PersonFilter
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("household")
+    select_related = ("household",)
 
     def create_record(self, *, actor, data):
         data, protected = _split(data)

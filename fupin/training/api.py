@@ -85,9 +85,7 @@ class EnrolmentViewSet(ScopedModelViewSet):
     model = Enrolment
     serializer_class = EnrolmentSerializer
     filterset_class = EnrolmentApiFilter
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("course", "person")
+    select_related = ("course", "person")
 
 
 router.register("courses", CourseViewSet, basename="course")
