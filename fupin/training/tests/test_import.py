@@ -6,13 +6,13 @@ import io
 
 import openpyxl
 import pytest
-import xlsxwriter
 from python_calamine import CalamineWorkbook
 
 from fupin.core.tabular import importer
 from fupin.core.tabular.reader import TabularError
 from fupin.core.tabular.template import build_template
 from fupin.registry.tests.factories import fake_id
+from fupin.registry.tests.test_import import xlsx
 from fupin.training.imports import courses_import, enrolments_import
 from fupin.training.models import Course, Enrolment
 from fupin.training.tests.conftest import days
@@ -22,22 +22,6 @@ HEADER = [c.label for c in enrolments_import.columns]
 KEY = {c.key: i for i, c in enumerate(enrolments_import.columns)}
 COURSE_HEADER = [c.label for c in courses_import.columns]
 CKEY = {c.key: i for i, c in enumerate(courses_import.columns)}
-
-
-def xlsx(rows) -> bytes:
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
-    sheet = book.add_worksheet("名单")
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            if value in ("", None):
-                continue
-            if isinstance(value, int | float):
-                sheet.write_number(r, c, value)
-            else:
-                sheet.write_string(r, c, str(value))
-    book.close()
-    return out.getvalue()
 
 
 def run(actor, data: bytes, spec=enrolments_import, name="名单.xlsx"):
