@@ -59,26 +59,3 @@ def blind_index(value: str) -> str:
     _aead, mac = _current()
     return hmac.new(mac, value.encode(), hashlib.sha256).hexdigest()
 
-
-def mask_id(value: str) -> str:
-    """510802********1234"""
-    if not value:
-        return ""
-    return value[:6] + "*" * (len(value) - 10) + value[-4:] if len(value) > 10 else "*" * len(
-        value)
-
-
-def mask_phone(value: str) -> str:
-    """138****5678"""
-    if not value:
-        return ""
-    if len(value) >= 11:
-        return value[:3] + "*" * (len(value) - 7) + value[-4:]
-    return "*" * (len(value) - 2) + value[-2:]
-
-
-def mask_account(value: str) -> str:
-    """6217****1234"""
-    if not value:
-        return ""
-    return value[:4] + "*" * max(len(value) - 8, 4) + value[-4:]

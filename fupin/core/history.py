@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from . import personal
+
 KIND = {"+": _("创建"), "~": _("修改"), "-": _("删除")}
 # bookkeeping, and the ciphertext and keyed hash of protected values (their masked form is
-# shown instead)
+# shown instead, as core/personal.py lets the reader see it)
 HIDDEN = {"version", "updated_at", "name_pinyin", "name_initials"}
 HIDDEN_SUFFIXES = ("_enc", "_hash")
 
@@ -47,8 +49,13 @@ def _display(model, name: str, value):
     return "" if value is None else value
 
 
-def history_entries(obj, limit: int = 200) -> list[Entry]:
+def history_entries(obj, limit: int = 200, *, user=None) -> list[Entry]:
+    """The record's history as `user` may read it: personal values (masks, the birth date)
+    through core/personal.py, so the history tab leaks nothing the detail page hides
+    (DESIGN §1). Without a user it shows what a reader without a need for personal data
+    sees."""
     model = type(obj)
+    reader = personal.reader_for(user)
     records = list(obj.history.select_related("history_user").order_by("-history_date",
                                                                           "-history_id")[
         : limit + 1])
@@ -63,7 +70,11 @@ def history_entries(obj, limit: int = 200) -> list[Entry]:
             # non-editable fields, yet derived values and masked protected values change)
             for name, attname in tracked:
                 old, new = getattr(prev, attname), getattr(rec, attname)
-                if old != new:
+                if old == new:
+                    continue
+                old = personal.attribute(model, name, old, reader)
+                new = personal.attribute(model, name, new, reader)
+                if old is not personal.HIDDEN and new is not personal.HIDDEN:
                     changes.append(Change(_label(model, name), _display(model, name, old),
                                           _display(model, name, new)))
         kind = KIND.get(rec.history_type, rec.history_type)

@@ -28,14 +28,22 @@ class Column:
     label: str = ""
     link: bool = False  # link the cell to the record's page
 
-    def value(self, obj) -> Any:
+    def value(self, obj, user=None) -> Any:
+        """The cell as `user` may read it: personal attributes (masks, the birth date) go
+        through core/personal.py on the way out; without a user they show as to a reader
+        without a need for personal data (fails closed)."""
+        from . import personal
+
+        reader = personal.reader_for(user)
         value = obj
         for part in self.name.split("__"):
+            owner = value
             display = getattr(value, f"get_{part}_display", None)
             value = display() if callable(display) else getattr(value, part, None)
             if callable(value):
                 value = value()
-            if value is None:
+            value = personal.attribute(type(owner), part, value, reader)
+            if value is personal.HIDDEN or value is None:
                 return ""
         return value
 

@@ -1,7 +1,7 @@
 """The employment lists in the API (/api/v1/employments/, ventures/, welfare-posts/,
 placements/). Reads go through the same Resource (and scoping) as the pages; writes go through
 the same services. A person is given by `person` (their id) or `person_id_number`; ID numbers
-only ever come back masked."""
+only ever come back masked (as core/personal.py shows them to the user)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from fupin.core.api import ScopedModelViewSet, router
+from fupin.core.personal import PersonalDataSerializerMixin
 from fupin.registry.fields import persons_by_id_number
 from fupin.registry.identity import IdNumberError, parse_id_number
 from fupin.registry.models import Person
@@ -19,7 +20,7 @@ from .models import Employment, Placement, Venture, WelfarePost
 RECORD_READ_ONLY = ["area_code", "version", "retired_at"]
 
 
-class PersonRecordSerializer(serializers.ModelSerializer):
+class PersonRecordSerializer(PersonalDataSerializerMixin, serializers.ModelSerializer):
     person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.none(), required=False)
     person_id_number = serializers.CharField(write_only=True, required=False,
                                              help_text="人员的 18 位身份证号（可代替 person）")

@@ -28,7 +28,8 @@ class PersonRecordFilter(StyledFilterSet):
                                         choices=STATE_CHOICES)
 
     def by_person(self, qs, name, value):
-        return qs.filter(person__in=person_search(Person.objects.all(), value).values("pk"))
+        return qs.filter(person__in=person_search(
+            Person.objects.all(), value, user=getattr(self.request, "user", None)).values("pk"))
 
     def by_state(self, qs, name, value):
         ongoing = Q(end_date__isnull=True) | Q(end_date__gte=today())

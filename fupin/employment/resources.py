@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core.personal import can_see_personal
 from fupin.core.resources import Column, Resource
 from fupin.registry.models import Person
-from fupin.registry.selectors import can_see_personal
 
 from . import selectors, services
 from .filters import EmploymentFilter, PlacementFilter, VentureFilter, WelfarePostFilter

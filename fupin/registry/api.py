@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from fupin.core.api import ScopedModelViewSet, router
 from fupin.core.errors import ServiceError
+from fupin.core.personal import PersonalDataSerializerMixin
 
 from . import services
 from .filters import HouseholdFilter, PersonFilter
@@ -26,19 +27,22 @@ class HouseholdSerializer(serializers.ModelSerializer):
         extra_kwargs = {"number": {"validators": []}}
 
 
-class PersonSerializer(serializers.ModelSerializer):
-    """Protected values are masked on the way out, for every role (reveal one through
-    /reveal/, which is logged); they are written in clear and stored encrypted."""
+class PersonSerializer(PersonalDataSerializerMixin, serializers.ModelSerializer):
+    """Protected values are masked on the way out, as core/personal.py shows them to the
+    user (staff reveal one through /reveal/, which is logged); the birth date only for roles
+    that may see personal data, the age (周岁) for everyone. Written in clear, stored
+    encrypted."""
 
     household = serializers.PrimaryKeyRelatedField(queryset=Household.objects.none())
     id_number = serializers.CharField(write_only=True, required=False)
     phone = serializers.CharField(write_only=True, required=False, allow_blank=True)
     bank_account = serializers.CharField(write_only=True, required=False, allow_blank=True)
+    age = serializers.IntegerField(read_only=True, help_text="周岁")
 
     class Meta:
         model = Person
         fields = ["id", "household", "area_code", "name", "id_number", "id_number_masked",
-                  "birth_date", "gender", "relation", "education", "schooling", "health",
+                  "birth_date", "age", "gender", "relation", "education", "schooling", "health",
                   "labour_capacity", "skills", "phone", "phone_masked", "bank_name",
                   "bank_account", "bank_account_masked", "wants_training", "training_wish",
                   "wants_work", "work_place_wish", "industry_wish", "expected_wage",

@@ -33,7 +33,7 @@ class PersonFilter(StyledFilterSet):
         fields = ["q", "labour_capacity", "employment_status", "complete", "labourer"]
 
     def search(self, qs, name, value):
-        return person_search(qs, value)
+        return person_search(qs, value, user=getattr(self.request, "user", None))
 
     def by_complete(self, qs, name, value):
         return qs.filter(complete=(value == "yes"))
@@ -58,5 +58,6 @@ class HouseholdFilter(StyledFilterSet):
         value = value.strip()
         if value.isdigit():
             return qs.filter(number__startswith=value)
-        heads = person_search(Person.objects.all(), value).values("pk")
+        heads = person_search(Person.objects.all(), value,
+                              user=getattr(self.request, "user", None)).values("pk")
         return qs.filter(head__in=heads)

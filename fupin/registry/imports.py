@@ -15,14 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fupin.areas.models import Area
-from fupin.core import codes, crypto, scoping
+from fupin.core import codes, crypto, personal, scoping
 from fupin.core.roles import can_write
 from fupin.core.tabular import importer, parsers
 from fupin.core.tabular.spec import Col, ImportSpec, Outcome, ParsedRow, register
 
 from .identity import IdNumberError, parse_id_number
 from .models import Household, Person
-from .selectors import can_see_personal
 from .services import HEAD, person_prepare
 
 HOUSEHOLD_FIELDS = ["identified_year", "household_kind", "poverty_status", "exit_year",
@@ -469,16 +468,15 @@ class PersonImport(ImportSpec):
         for p in queryset.iterator(chunk_size=2000):
             h = p.household
             head = h.head
-            ident = p.reveal("id_number") if reveal else p.id_number_masked
-            head_id = (head.reveal("id_number") if reveal else head.id_number_masked) \
-                if head else ""
+            ident = personal.export_value(p, "id_number", reveal=reveal)
+            head_id = personal.export_value(head, "id_number", reveal=reveal) if head else ""
             values = {
                 "township": names.get(p.area_code[:9], ""), "village": names.get(p.area_code, ""),
                 "area_code": p.area_code, "household_number": h.number,
                 "head_id_number": head_id, "head_name": head.name if head else "",
                 "id_number": ident, "gender": p.get_gender_display(),
-                "phone": p.reveal("phone") if reveal else p.phone_masked,
-                "bank_account": p.reveal("bank_account") if reveal else p.bank_account_masked,
+                "phone": personal.export_value(p, "phone", reveal=reveal),
+                "bank_account": personal.export_value(p, "bank_account", reveal=reveal),
             }
             for f in PERSON_FIELDS:
                 values[f] = getattr(p, f)
@@ -487,7 +485,7 @@ class PersonImport(ImportSpec):
             yield [col.format(values.get(col.key)) for col in self.columns]
 
     def can_reveal(self, user) -> bool:
-        return can_see_personal(user)
+        return personal.can_see_personal(user)
 
 
 NULLABLE = {"wants_training", "wants_work", "expected_wage"}

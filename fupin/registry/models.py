@@ -7,7 +7,7 @@ import datetime
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from fupin.core import codes, crypto
+from fupin.core import codes, crypto, personal
 from fupin.core.models import AreaScopedModel
 
 
@@ -46,16 +46,20 @@ class Household(AreaScopedModel):
         return f"{head}户（{self.number}）" if head else str(self.number)
 
 
-# The protected fields of a person: each is stored encrypted (…_enc), with a keyed hash
-# (…_hash) for exact lookup and uniqueness and a masked form (…_masked) for display.
+# The protected fields of a person (field → kind): each is stored encrypted (…_enc), with a
+# keyed hash (…_hash) for exact lookup and uniqueness and the staff mask (…_masked). Who sees
+# what of them is core/personal.py's business.
 PROTECTED = {
-    "id_number": crypto.mask_id,
-    "phone": crypto.mask_phone,
-    "bank_account": crypto.mask_account,
+    "id_number": personal.ID_NUMBER,
+    "phone": personal.PHONE,
+    "bank_account": personal.BANK_ACCOUNT,
 }
 
 
 class Person(AreaScopedModel):
+    # DESIGN §1: the birth date comes from the ID number, so it is personal data too
+    personal_data = personal.PersonalData(protected=PROTECTED, birth_date="birth_date")
+
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members",
                                   verbose_name=_("所属贫困户"))
     name = models.CharField(_("姓名"), max_length=50)
@@ -117,7 +121,8 @@ class Person(AreaScopedModel):
 
     # --- protected values --------------------------------------------------------------
     def reveal(self, field: str) -> str:
-        """The clear value of a protected field. Callers log the reveal (services)."""
+        """The clear value of a protected field. People get clear values only through
+        core/personal.py (a logged reveal, a logged export)."""
         return crypto.decrypt(getattr(self, f"{field}_enc"))
 
     def set_protected(self, field: str, value: str) -> bool:
@@ -130,7 +135,7 @@ class Person(AreaScopedModel):
             return False
         setattr(self, f"{field}_enc", crypto.encrypt(value))
         setattr(self, f"{field}_hash", digest)
-        setattr(self, f"{field}_masked", PROTECTED[field](value))
+        setattr(self, f"{field}_masked", personal.stored_mask(PROTECTED[field], value))
         return True
 
     def age_on(self, day: datetime.date) -> int:

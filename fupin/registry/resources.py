@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core.personal import can_see_personal
 from fupin.core.resources import Column, Resource
 from fupin.core.sections import person_sections, render_sections
 
@@ -7,7 +8,7 @@ from . import services
 from .filters import HouseholdFilter, PersonFilter
 from .forms import HouseholdForm, PersonForm
 from .models import Household, Person
-from .selectors import can_see_personal, household_members
+from .selectors import household_members
 
 
 class HouseholdResource(Resource):

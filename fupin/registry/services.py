@@ -11,13 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pypinyin import lazy_pinyin
 
-from fupin.core import crypto, scoping
+from fupin.core import crypto, personal, scoping
 from fupin.core import services as core_services
 from fupin.core.errors import ServiceError
-from fupin.core.models import AccessLog
 
 from .identity import IdNumberError, parse_id_number
-from .models import PROTECTED, Household, Person
+from .models import Household, Person
 from .rules import apply_completeness
 
 HEAD = "01"  # relation code of 户主
@@ -212,18 +211,9 @@ def person_records_follow(*, actor, person_ids) -> int:
 
 
 def person_reveal(*, actor, person: Person, field: str, request=None) -> str:
-    """One protected value in clear, for a role that may see it; logged (who, when, what)."""
-    from .selectors import can_see_personal
-
-    if field not in PROTECTED:
-        raise ServiceError(_("未知字段。"))
-    scoping.assert_in_scope(actor, person.area_code)
-    if not can_see_personal(actor):
-        raise ServiceError(_("您的角色无权查看完整的个人信息。"))
-    value = person.reveal(field)
-    core_services.access_log_record(actor=actor, action=AccessLog.Action.REVEAL, model=Person,
-                                    object_id=person.pk, field=field, rows=1, request=request)
-    return value
+    """One protected value in clear, for a role that may see it; logged. The policy is
+    core/personal.py's (DESIGN §1)."""
+    return personal.reveal(actor=actor, obj=person, field=field, request=request)
 
 
 def protected_lookup_hash(field: str, value: str) -> str:

@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from fupin.core import codes
 from fupin.core.api import ScopedModelViewSet, router
+from fupin.core.personal import PersonalDataSerializerMixin
 from fupin.registry.models import Person
 
 from . import services
@@ -38,9 +39,9 @@ class CourseSerializer(serializers.ModelSerializer):
         return services.occupied_places(obj) if value is None else value
 
 
-class EnrolmentSerializer(serializers.ModelSerializer):
+class EnrolmentSerializer(PersonalDataSerializerMixin, serializers.ModelSerializer):
     """Course and person are chosen on creation (among those the user sees) and fixed after;
-    the person's ID number is shown masked only."""
+    the person's ID number is shown masked only (as core/personal.py shows it to the user)."""
 
     course = serializers.PrimaryKeyRelatedField(queryset=Course.objects.none())
     person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.none())

@@ -73,7 +73,8 @@ class EnrolmentFilter(StyledFilterSet):
 
         if not value.strip():
             return qs
-        return qs.filter(person__in=person_search(Person.objects.all(), value).values("pk"))
+        return qs.filter(person__in=person_search(
+            Person.objects.all(), value, user=getattr(self.request, "user", None)).values("pk"))
 
 
 class EnrolmentApiFilter(EnrolmentFilter):

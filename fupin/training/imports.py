@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fupin.areas.models import Area
-from fupin.core import codes, scoping
+from fupin.core import codes, personal, scoping
 from fupin.core.roles import can_write
 from fupin.core.tabular.importer import upsert_records
 from fupin.core.tabular.reader import TabularError
@@ -27,7 +27,6 @@ from fupin.core.tabular.spec import Col, ImportSpec, Outcome, ParsedRow, registe
 from fupin.registry.fields import persons_by_id_number
 from fupin.registry.identity import IdNumberError, parse_id_number
 from fupin.registry.imports import name_variants
-from fupin.registry.selectors import can_see_personal
 
 from . import rules
 from .models import Course, Enrolment
@@ -300,14 +299,14 @@ class EnrolmentImport(ImportSpec):
         for e in queryset.iterator(chunk_size=2000):
             p = e.person
             values = {"course_id": e.course_id, "course_name": e.course.name, "name": p.name,
-                      "id_number": p.reveal("id_number") if reveal else p.id_number_masked,
+                      "id_number": personal.export_value(p, "id_number", reveal=reveal),
                       "village": names.get(e.area_code, ""), "area_code": e.area_code}
             for field in PROGRESS:
                 values[field] = getattr(e, field)
             yield [col.format(values.get(col.key)) for col in self.columns]
 
     def can_reveal(self, user) -> bool:
-        return can_see_personal(user)
+        return personal.can_see_personal(user)
 
 
 # ==========================================================================================

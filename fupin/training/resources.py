@@ -1,9 +1,9 @@
 from django.utils.translation import gettext_lazy as _
 
 from fupin.areas.selectors import area_full_name
+from fupin.core.personal import can_see_personal
 from fupin.core.resources import Column, Resource
 from fupin.core.roles import can_write
-from fupin.registry.selectors import can_see_personal
 
 from . import selectors, services
 from .filters import CourseFilter, EnrolmentFilter

@@ -9,8 +9,7 @@ import xlsxwriter
 from django.http import FileResponse
 from django.utils import timezone
 
-from ..models import AccessLog
-from ..services import access_log_record
+from .. import personal
 
 
 def write_xlsx(fileobj, *, headers: list[str], rows, sheet_name: str) -> int:
@@ -37,13 +36,14 @@ def write_xlsx(fileobj, *, headers: list[str], rows, sheet_name: str) -> int:
 
 def export_response(*, request, resource, queryset) -> FileResponse:
     headers = [c.header(resource.model) for c in resource.columns] + ["所属区划代码"]
-    rows = ([c.value(obj) for c in resource.columns] + [obj.area_code]
+    # the cells as the user reads them on the list page (masks per core/personal.py)
+    rows = ([c.value(obj, request.user) for c in resource.columns] + [obj.area_code]
             for obj in queryset.iterator(chunk_size=2000))
     spool = tempfile.TemporaryFile()
     count = write_xlsx(spool, headers=headers, rows=rows, sheet_name=resource.verbose_name)
     spool.seek(0)
-    access_log_record(actor=request.user, action=AccessLog.Action.EXPORT, model=resource.model,
-                      rows=count, detail=request.GET.urlencode(), request=request)
+    personal.export_log(actor=request.user, model=resource.model, rows=count, reveal=False,
+                        detail=request.GET.urlencode(), request=request)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return FileResponse(spool, as_attachment=True,
                         filename=f"{resource.verbose_name_plural}-{stamp}.xlsx",
@@ -57,9 +57,8 @@ def spec_export_response(*, request, actor, spec, queryset, reveal: bool) -> Fil
     spool = tempfile.TemporaryFile()
     count = write_spec_xlsx(spool, spec=spec, queryset=queryset, reveal=reveal)
     spool.seek(0)
-    access_log_record(actor=actor, action=AccessLog.Action.EXPORT, model=spec.model, rows=count,
-                      detail=("明文 " if reveal else "脱敏 ") + request.GET.urlencode(),
-                      request=request)
+    personal.export_log(actor=actor, model=spec.model, rows=count, reveal=reveal,
+                        detail=request.GET.urlencode(), request=request)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return FileResponse(spool, as_attachment=True, filename=f"{spec.title}-{stamp}.xlsx",
                         content_type="application/vnd.openxmlformats-officedocument."

@@ -74,7 +74,7 @@ class ObjectListView(ResourceMixin, View):
         r = self.resource
         qs, filterset = self.filtered(r.list_queryset(request.user))
         page = keyset_page(request, qs, r.page_size)
-        table = [(obj, [(c, c.value(obj)) for c in r.columns]) for obj in page]
+        table = [(obj, [(c, c.value(obj, request.user)) for c in r.columns]) for obj in page]
         picker = AreaPickerWidget(root=scoping.user_scope_code(request.user) or "",
                                   leaf_level="village").render("area", request.GET.get("area"))
         ctx = self.base_context(
@@ -97,7 +97,8 @@ class ObjectDetailView(ResourceMixin, View):
         names = r.detail_fields or [c.name for c in r.columns]
         from ..resources import Column
 
-        fields = [(Column(n).header(r.model), Column(n).value(obj)) for n in names]
+        fields = [(Column(n).header(r.model), Column(n).value(obj, request.user))
+                  for n in names]
         fields.append((_("所属区划"), obj.area_label))
         ctx = self.base_context(object=obj, fields=fields, tab="detail")
         ctx.update(r.detail_context(request=request, obj=obj))
@@ -110,7 +111,8 @@ class ObjectHistoryView(ResourceMixin, View):
     def get(self, request, pk):
         obj = self.get_object()
         return render(request, self.template_name,
-                      self.base_context(object=obj, entries=history_entries(obj), tab="history"))
+                      self.base_context(object=obj, entries=history_entries(obj, user=request.user),
+                                        tab="history"))
 
 
 class ObjectEditView(ResourceMixin, View):

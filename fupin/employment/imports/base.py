@@ -11,14 +11,13 @@ from typing import NamedTuple
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from fupin.core import codes, scoping
+from fupin.core import codes, personal, scoping
 from fupin.core.roles import can_write
 from fupin.core.tabular.importer import upsert_records
 from fupin.core.tabular.spec import Col, ImportSpec, Outcome, ParsedRow
 from fupin.registry.fields import persons_by_id_number
 from fupin.registry.identity import IdNumberError, parse_id_number
 from fupin.registry.imports import VillageIndex
-from fupin.registry.selectors import can_see_personal
 
 from .. import rules
 from ..models import Channel
@@ -242,7 +241,7 @@ class PersonRecordImport(RecordImport):
                                                           "start_date", "pk")
 
     def can_reveal(self, user) -> bool:
-        return can_see_personal(user)
+        return personal.can_see_personal(user)
 
     def export_values(self, record) -> dict:
         return {f: getattr(record, f) for f in self.record_fields}
@@ -250,8 +249,7 @@ class PersonRecordImport(RecordImport):
     def export_rows(self, queryset, *, reveal: bool):
         for record in queryset.iterator(chunk_size=2000):
             person = record.person
-            values = {"id_number": person.reveal("id_number") if reveal
-                      else person.id_number_masked,
+            values = {"id_number": personal.export_value(person, "id_number", reveal=reveal),
                       "name": person.name, "area_code": record.area_code,
                       **self.export_values(record)}
             yield [col.format(values.get(col.key)) for col in self.columns]

@@ -3,8 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from fupin.core.models import AccessLog
-from fupin.core.services import access_log_record
+from fupin.core import personal
 from fupin.core.tabular.export import write_spec_xlsx
 from fupin.core.tabular.spec import all_specs, get_spec
 
@@ -31,6 +30,6 @@ class Command(BaseCommand):
         qs = export_spec.export_ordering(qs)
         with file.open("wb") as fh:
             count = write_spec_xlsx(fh, spec=export_spec, queryset=qs, reveal=True)
-        access_log_record(actor=None, action=AccessLog.Action.EXPORT, model=export_spec.model,
-                          rows=count, detail=f"command line {area} → {file.name}")
+        personal.export_log(actor=None, model=export_spec.model, rows=count, reveal=True,
+                            detail=f"command line {area} → {file.name}")
         self.stdout.write(_("已导出 %(n)s 行到 %(file)s") % {"n": count, "file": file})
