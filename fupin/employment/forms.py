@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core import personal
 from fupin.core.forms import ScopedModelForm
 from fupin.registry.fields import PersonField
 from fupin.registry.models import Person
@@ -35,7 +36,7 @@ class PersonPickField(PersonField):
     def clean(self, value):
         current = self.current
         if current is not None and isinstance(value, str) and \
-                value.strip() == current.id_number_masked:
+                value.strip() == personal.value_for(current, "id_number", self.user):
             return current
         return super().clean(value)
 
@@ -56,7 +57,7 @@ class PersonRecordForm(ScopedModelForm):
             field.current = current
             self.initial["person"] = current
             field.help_text = _("%(name)s（%(id)s）；换人请输入其 18 位身份证号") % {
-                "name": current.name, "id": current.id_number_masked}
+                "name": current.name, "id": personal.value_for(current, "id_number", self.user)}
         for f in self.fields.values():
             if isinstance(f, forms.DateField):
                 f.widget = DateInput()

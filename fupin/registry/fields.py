@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fupin.core import crypto
+from fupin.core import crypto, personal
 
 from .identity import IdNumberError, parse_id_number
 from .models import Person
@@ -28,7 +28,7 @@ class PersonField(forms.CharField):
 
     def prepare_value(self, value):
         if isinstance(value, Person):
-            return value.id_number_masked
+            return personal.value_for(value, "id_number", self.user)
         return value
 
     def clean(self, value):

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core import personal
 from fupin.core.forms import ScopedModelForm
 
 from .identity import IdNumberError, parse_id_number
@@ -57,7 +58,7 @@ class PersonForm(ScopedModelForm):
             self.initial["wants_training"] = self._bool_initial(self.instance.wants_training)
             self.initial["wants_work"] = self._bool_initial(self.instance.wants_work)
             for name in self.PROTECTED:
-                masked = getattr(self.instance, f"{name}_masked")
+                masked = personal.value_for(self.instance, name, self.user)
                 self.fields[name].widget.attrs["placeholder"] = (
                     _("留空则不修改（现为 %(v)s）") % {"v": masked} if masked else "")
         else:
