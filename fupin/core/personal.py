@@ -295,12 +295,13 @@ def _resolve(model, source: str):
     return model, parts[-1]
 
 
+# Put first in the bases of any serializer of a record that is, or hangs off, a model
+# declaring `personal_data`. Every readable field whose source ends at a personal attribute
+# (declared or generated, `birth_date`, `person.id_number_masked` …) is replaced by the
+# policy's own field: masks per reader, the birth date dropped for masked readers, ciphertexts
+# and hashes never shown. (A comment, not a docstring: the schema would show a docstring as
+# the description of every serializer using it.)
 class PersonalDataSerializerMixin:
-    """Put first in the bases of any serializer of a record that is, or hangs off, a model
-    declaring `personal_data`. Every readable field whose source ends at a personal attribute
-    (declared or generated, `birth_date`, `person.id_number_masked` …) is replaced by the
-    policy's own field: masks per reader, the birth date dropped for masked readers,
-    ciphertexts and hashes never shown."""
 
     def get_fields(self):
         fields = super().get_fields()
