@@ -82,3 +82,38 @@ def mask_account(value: str) -> str:
     if not value:
         return ""
     return value[:4] + "*" * max(len(value) - 8, 4) + value[-4:]
+
+
+# ---------------------------------------------------------------------------------------
+# Files and structured values at rest (issue 8 item 6): uploads, error reports and, later,
+# photos and evidence are kept encrypted with a key derived from the same FUPIN_FIELD_KEY,
+# so that a copy of var/ (a backup, a stolen disk) holds no personal data in clear text.
+
+FILE_MAGIC = b"FUPIN-SEALED-1\n"
+
+
+@cache
+def _file_key(secret: str) -> AESGCM:
+    material = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"fupin-field-key",
+                    info=b"file-v1").derive(secret.encode())
+    return AESGCM(material)
+
+
+def seal_bytes(data: bytes) -> bytes:
+    """A file's bytes, encrypted and authenticated (AES-GCM): magic ‖ nonce ‖ ciphertext."""
+    nonce = os.urandom(12)
+    return FILE_MAGIC + nonce + _file_key(settings.FUPIN_FIELD_KEY).encrypt(nonce, data,
+                                                                            FILE_MAGIC)
+
+
+def open_bytes(sealed: bytes) -> bytes:
+    """The clear bytes of `seal_bytes`; ValueError for anything else (a clear or foreign
+    file is never served as if it were ours)."""
+    if not sealed.startswith(FILE_MAGIC):
+        raise ValueError("not a sealed file")
+    body = sealed[len(FILE_MAGIC):]
+    return _file_key(settings.FUPIN_FIELD_KEY).decrypt(body[:12], body[12:], FILE_MAGIC)
+
+
+def is_sealed(data: bytes) -> bool:
+    return data.startswith(FILE_MAGIC)
