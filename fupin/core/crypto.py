@@ -11,6 +11,7 @@ import base64
 import hashlib
 import hmac
 import os
+import re
 from functools import cache
 
 from cryptography.hazmat.primitives import hashes
@@ -117,3 +118,18 @@ def open_bytes(sealed: bytes) -> bytes:
 
 def is_sealed(data: bytes) -> bool:
     return data.startswith(FILE_MAGIC)
+
+
+_LONG_NUMBER = re.compile(r"\d{17}[\dXx]|\d{11,}")
+
+
+def mask_numbers_in(text: str) -> str:
+    """Free text a user typed (a file's name, "张三510802199001011234.xlsx") with every ID
+    number, phone or account number in it masked: for what is kept only to be shown."""
+    def mask(match):
+        number = match.group(0)
+        if len(number) == 18:
+            return mask_id(number)
+        return mask_phone(number) if len(number) == 11 else mask_account(number)
+
+    return _LONG_NUMBER.sub(mask, text)

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from .. import crypto
 from ..models import ImportJob
 from . import importer, reader
 from .reader import TabularError
@@ -78,9 +79,10 @@ def job_create(*, actor, spec_name: str, filename: str, data: bytes) -> ImportJo
                            % {"size": len(data) / 1048576, "limit": MAX_UPLOAD_BYTES // 1048576})
     if get_spec(spec_name) is None:
         raise TabularError(_("未知的导入类型。"))
-    job = ImportJob(actor=actor, spec=spec_name, filename=filename[:255], size=len(data))
-    # A random name on disk: a file name can itself be personal ("张三 5108….xlsx"); the
-    # uploaded name is kept in the row, for the page.
+    # A file's name can itself be personal ("张三 5108….xlsx"): numbers in it are masked in
+    # the row, which keeps it for the page, and the file gets a random name on disk.
+    job = ImportJob(actor=actor, spec=spec_name, filename=crypto.mask_numbers_in(filename)[:255],
+                    size=len(data))
     job.file.save(f"{job.pk}.upload", ContentFile(data), save=False)
     job.save()
     return job
