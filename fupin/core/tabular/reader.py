@@ -183,9 +183,11 @@ def _classify(data: bytes, filename: str, *, max_bytes: int, max_rows: int):
                            % {"suffix": suffix, "advice": _NOT_SPREADSHEET})
     # Lines (counted in C) are at least the records; the width of the first lines is what the
     # mapping page would show.
+    delimiter = _sniff_delimiter(head)
     sample = [line for line in head.splitlines()[:50] if line.strip()]
-    columns = max((len(r) for r in csv.reader(sample, delimiter=_sniff_delimiter(head))),
-                  default=0)
+    if len(data) > _HEAD:  # the head's last line may be cut; the first is read whole
+        sample = sample[:-1] + [data[:MB].split(b"\n", 1)[0].decode(encodings[0], "replace")]
+    columns = max((len(r) for r in csv.reader(sample, delimiter=delimiter)), default=0)
     _refuse_wide(columns)
     return Shape("csv", rows=data.count(b"\n") + 1, columns=columns,
                  unpacked=len(data)), encodings
