@@ -64,7 +64,10 @@ def crafted_xlsx(sheet_parts, *, dimension: str | None = None, zip64: bool = Tru
     return out.getvalue()
 
 
-def _rows(first: int, count: int, cells: str = '<c r="A{n}" t="inlineStr"><is><t>张三</t></is></c>'):
+_CELL = '<c r="A{n}" t="inlineStr"><is><t>张三</t></is></c>'
+
+
+def _rows(first: int, count: int, cells: str = _CELL):
     return "".join(f'<row r="{n}">{cells.format(n=n)}</row>'
                    for n in range(first, first + count)).encode()
 
