@@ -144,7 +144,8 @@ def job_start(job: ImportJob, *, commit: bool) -> ImportJob:
 @task()
 def run_import_job(job_id: str, commit: bool) -> str:
     job = ImportJob.objects.get(pk=job_id)
-    job_run(job, commit=commit)
+    if job.purged_at is None:  # a job that waited past the retention period has expired
+        job_run(job, commit=commit)
     return job.status
 
 
