@@ -171,9 +171,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_ROOT = VAR_DIR / "media"  # private: files with personal data are sealed (core/files.py)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                "OPTIONS": {"location": VAR_DIR / "media"}},
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
                     if not DEBUG else "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
@@ -213,7 +213,14 @@ CACHES = {
 FUPIN_LABOUR_AGE = (16, 60)  # DESIGN §2: a labourer is 16–60 (configurable)
 FUPIN_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Uploads stay in memory, never in a clear temporary file on disk (the import reads the
+# whole file into memory anyway, and stores it sealed); a request over the limit gets no file
+# and the page says it is too big.
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = FUPIN_MAX_UPLOAD_BYTES + 1024 * 1024
+# Uploaded import files and error reports are deleted this many days after the import ends
+# (or after an upload nobody confirmed): `fupin purge_uploads`, run by `fupin nightly`.
+FUPIN_UPLOAD_RETENTION_DAYS = int(os.environ.get("FUPIN_UPLOAD_RETENTION_DAYS", "7"))
 
 # --- background work ------------------------------------------------------------
 TASKS = {

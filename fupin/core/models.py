@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from . import scoping
+from .fields import SealedJSONField
+from .files import private_storage
 from .roles import Role
 
 
@@ -105,7 +107,14 @@ class AccessLog(models.Model):
 
 class ImportJob(models.Model):
     """One upload through the import framework: its file, its column mapping, its state and
-    its report. Visible to its uploader (and administrators)."""
+    its report. Visible to its uploader (and administrators).
+
+    Personal data at rest (DESIGN §1, §7): the uploaded file and the error report are
+    sealed (core/files.py) and stored under random names; the header texts and the row
+    errors (which quote refused cells) are encrypted fields. `FUPIN_UPLOAD_RETENTION_DAYS`
+    after the job ends, or after an upload nobody confirmed, `jobs.uploads_purge` deletes
+    both files and the errors (`purged_at`); the row stays, as the record of who imported
+    what and when."""
 
     class Status(models.TextChoices):
         UPLOADED = "uploaded", _("已上传")
@@ -116,6 +125,7 @@ class ImportJob(models.Model):
         COMMITTING = "committing", _("导入中")
         DONE = "done", _("已导入")
         FAILED = "failed", _("失败，未导入")
+        EXPIRED = "expired", _("已过期，未导入")
 
     RUNNING = (Status.VALIDATING, Status.COMMITTING)
 
@@ -124,23 +134,25 @@ class ImportJob(models.Model):
                               verbose_name=_("导入人"))
     spec = models.CharField(_("数据类型"), max_length=50)
     filename = models.CharField(_("文件名"), max_length=255)
-    file = models.FileField(upload_to="imports/%Y/%m/")
+    file = models.FileField(upload_to="imports/%Y/%m/", storage=private_storage, blank=True)
     size = models.PositiveBigIntegerField(_("大小"), default=0)
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices,
                               default=Status.UPLOADED)
     mapping = models.JSONField(_("列对应"), null=True, blank=True)
     header_row = models.PositiveIntegerField(default=0)
-    headers = models.JSONField(default=list, blank=True)
+    headers = SealedJSONField(default=list, blank=True)
     total = models.PositiveIntegerField(_("行数"), default=0)
     error_rows = models.PositiveIntegerField(_("错误行数"), default=0)
-    errors = models.JSONField(default=list, blank=True)
-    error_report = models.FileField(upload_to="imports/%Y/%m/", blank=True)
+    errors = SealedJSONField(default=list, blank=True)
+    error_report = models.FileField(upload_to="imports/%Y/%m/", storage=private_storage,
+                                    blank=True)
     created = models.PositiveIntegerField(_("新增"), default=0)
     updated = models.PositiveIntegerField(_("更新"), default=0)
     unchanged = models.PositiveIntegerField(_("未变"), default=0)
     message = models.CharField(_("说明"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("上传时间"), default=timezone.now, db_index=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    purged_at = models.DateTimeField(_("文件删除时间"), null=True, blank=True)
 
     audit_log = True  # an operational record, written only by the import runner
 

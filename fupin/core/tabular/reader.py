@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import unicodedata
 import zipfile
 from collections.abc import Callable
@@ -23,7 +24,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-__all__ = ["HeaderMatch", "Table", "TabularError", "find_header", "header_key", "read_table"]
+__all__ = ["MAX_COLUMNS", "HeaderMatch", "Shape", "Table", "TabularError", "find_header",
+           "header_key", "inspect", "read_table"]
 
 MB = 1024 * 1024
 
@@ -43,9 +45,20 @@ _TEXT_SUFFIXES = {".csv", ".txt", ".tsv", ""}
 # Old government systems export a tab-separated or CSV text file named .xls; Excel opens it.
 _TEXT_ALLOWED_SUFFIXES = _TEXT_SUFFIXES | {".xls", ".et"}
 # An .xlsx whose parts unpack to far more than the upload (a "zip bomb") is refused before
-# calamine allocates for it. Real workbooks unpack to about ten times their size.
-_MAX_UNPACK_RATIO = 50
-_MAX_UNPACK_FLOOR = 256 * MB
+# calamine allocates for it (issue 8: a 1 MB file unpacking to 240 MB took the server to
+# 1.3 GB). Real rosters unpack to 7–10 times their size (measured: xlsxwriter 7.4×, openpyxl
+# 9.2×); any file may unpack to the floor, which reads in well under a second.
+_MAX_UNPACK_RATIO = 30
+_MAX_UNPACK_FLOOR = 16 * MB
+_MAX_UNPACKED = 1024 * MB  # whatever the upload's size
+# The widest table a roster needs, with room to spare; a wider one is a mistake (or an attack:
+# 10,000 columns made a 17 MB mapping page) and would cost a Python list cell per column per row.
+MAX_COLUMNS = 200
+# calamine holds a sheet as one dense rectangle of cells (≈ 70 bytes each) from its first to its
+# last used cell: a stray cell at XFD1048576 is 17 billion cells. 30 million is a 1M-row roster
+# of 30 columns, the most the product reads (benchmarks/README.md §2).
+_MAX_CELLS = 30_000_000
+_SCAN_CHUNK = 1 * MB
 # Repeated strings in a column (village, gender, labour capacity …) are stored once.
 _SHARE_CAP = 4096
 
@@ -103,10 +116,42 @@ class HeaderMatch:
 # read_table
 
 
+@dataclass
+class Shape:
+    """What an upload is, learnt without reading its cells (`inspect`): its format, the rows
+    and columns it declares or that can be counted cheaply (None when unknown), and how much
+    it unpacks to. The import job decides from it whether the request or the worker reads."""
+
+    file_format: str
+    rows: int | None = None
+    columns: int | None = None
+    unpacked: int = 0
+
+
+def inspect(
+    data: bytes, filename: str, *, max_bytes: int = 50 * MB, max_rows: int = 1_100_000
+) -> Shape:
+    """The checks of `read_table` that cost no reading of cells: size, format, the zip's
+    declared unpacked size against the upload's (zip bombs), each sheet's declared dimension
+    (columns, cells), a CSV's line count and width. Refuses with the message `read_table`
+    would give; milliseconds for any upload."""
+    return _classify(data, filename, max_bytes=max_bytes, max_rows=max_rows)[0]
+
+
 def read_table(
     data: bytes, filename: str, *, max_bytes: int = 50 * MB, max_rows: int = 1_100_000
 ) -> Table:
     """The first visible sheet with content of an uploaded .xlsx/.xlsm/.xls/.ods/.csv file."""
+    shape, detail = _classify(data, filename, max_bytes=max_bytes, max_rows=max_rows)
+    if shape.file_format in ("xlsx", "ods"):
+        _scan_zip(data, detail)
+        return _read_workbook(data, shape.file_format, corrupt=_CORRUPT, max_rows=max_rows)
+    if shape.file_format == "xls":
+        return _read_ole2(data, max_rows=max_rows)
+    return _read_csv(data, detail, PurePath(filename or "").stem, max_rows=max_rows)
+
+
+def _classify(data: bytes, filename: str, *, max_bytes: int, max_rows: int):
     if not data:
         raise TabularError(_("文件是空的，请选择填写好的表格文件"))
     if len(data) > max_bytes:
@@ -116,16 +161,18 @@ def read_table(
         )
     suffix = PurePath(filename or "").suffix.lower()
     if data.startswith(_ZIP_MAGIC):
-        return _read_zip(data, max_rows=max_rows)
+        return _inspect_zip(data, max_rows=max_rows)
     if data.startswith(_OLE2_MAGIC):
-        return _read_ole2(data, max_rows=max_rows)
+        _refuse_ole2(data)
+        return Shape("xls", unpacked=len(data)), None
     for magic, what in _OTHER_MAGICS:
         if data.startswith(magic):
             raise _not_a_table(what)
     encodings = _text_encodings(data)
     if not encodings:
         raise TabularError(_NOT_SPREADSHEET)
-    _refuse_markup(_text_head(data, encodings[0]))
+    head = _text_head(data, encodings[0])
+    _refuse_markup(head)
     if suffix not in _TEXT_ALLOWED_SUFFIXES:
         if suffix in _EXCEL_SUFFIXES:
             raise TabularError(
@@ -134,42 +181,180 @@ def read_table(
             )
         raise TabularError(_("不支持 %(suffix)s 文件。%(advice)s")
                            % {"suffix": suffix, "advice": _NOT_SPREADSHEET})
-    return _read_csv(data, encodings, PurePath(filename or "").stem, max_rows=max_rows)
+    # Lines (counted in C) are at least the records; the width of the first lines is what the
+    # mapping page would show.
+    delimiter = _sniff_delimiter(head)
+    sample = [line for line in head.splitlines()[:50] if line.strip()]
+    if len(data) > _HEAD:  # the head's last line may be cut; the first is read whole
+        sample = sample[:-1] + [data[:MB].split(b"\n", 1)[0].decode(encodings[0], "replace")]
+    columns = max((len(r) for r in csv.reader(sample, delimiter=delimiter)), default=0)
+    _refuse_wide(columns)
+    return Shape("csv", rows=data.count(b"\n") + 1, columns=columns,
+                 unpacked=len(data)), encodings
 
 
-def _read_zip(data: bytes, *, max_rows: int) -> Table:
+def _refuse_wide(columns: int | None, sheet: str = "") -> None:
+    if columns is not None and columns > MAX_COLUMNS:
+        where = _("工作表“%(sheet)s”") % {"sheet": sheet} if sheet else _("表格")
+        raise TabularError(
+            _("%(where)s有 %(count)s 列，超过了 %(limit)s 列的上限。请只保留要导入的列"
+              "（删除右侧多余的列）后再上传") % {"where": where, "count": f"{columns:,}",
+                                                "limit": MAX_COLUMNS})
+
+
+_TOO_BIG_UNPACKED = gettext_lazy(
+    "文件解压后异常巨大（%(size)s MB，是文件本身的 %(ratio)s 倍），不像是正常的表格，无法读取。"
+    "请用 Excel 打开后另存为新文件再上传")
+
+
+def _unpack_limit(size: int) -> int:
+    return min(_MAX_UNPACKED, max(_MAX_UNPACK_FLOOR, _MAX_UNPACK_RATIO * size))
+
+
+def _refuse_unpacked(unpacked: int, size: int) -> None:
+    if unpacked > _unpack_limit(size):
+        raise TabularError(_TOO_BIG_UNPACKED % {"size": f"{unpacked / MB:,.0f}",
+                                                "ratio": f"{unpacked / max(size, 1):,.0f}"})
+
+
+_SHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$", re.IGNORECASE)
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"\$?([A-Z]{1,3})\$?(\d+)"
+                        rb"(?::\$?([A-Z]{1,3})\$?(\d+))?\"")
+_SHEET_ENTRY = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\bname=\"([^\"]*)\"[^>]*?\br:id=\"([^\"]*)\"")
+_REL_ENTRY = re.compile(rb"<Relationship\b[^>]*?\bId=\"([^\"]*)\"[^>]*?\bTarget=\"([^\"]*)\"")
+# A cell in a column past MAX_COLUMNS (GR): three letters, or two from GS on. Searched in C over
+# the sheet's XML as it unzips, so that no cell is built to learn the sheet is too wide.
+_FAR_CELL = re.compile(rb"<(?:\w+:)?c\s+r=\"(?:[A-Z]{3}|[H-Z][A-Z]|G[S-Z])[0-9]")
+
+
+def _column_number(letters: bytes | str) -> int:
+    number = 0
+    for ch in letters.decode() if isinstance(letters, bytes) else letters:
+        number = number * 26 + ord(ch) - 64
+    return number
+
+
+assert _column_number("GR") == MAX_COLUMNS  # _FAR_CELL is written for this limit
+
+
+def _inspect_zip(data: bytes, *, max_rows: int):
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
             names = {entry.filename.lower() for entry in entries}
             mimetype = archive.read("mimetype")[:80] if "mimetype" in names else b""
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError):
+            if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+                file_format = "xlsx"
+            elif mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
+                file_format = "ods"
+            elif "word/document.xml" in names:
+                raise _not_a_table(_("这是一个 Word 文档"))
+            elif "ppt/presentation.xml" in names:
+                raise _not_a_table(_("这是一个 PowerPoint 演示文稿"))
+            elif mimetype.startswith(b"application/vnd.oasis.opendocument"):
+                raise _not_a_table(_("这是一个 OpenDocument 文档"))
+            else:
+                raise _not_a_table(_("这是一个 ZIP 压缩包"))
+            unpacked = sum(entry.file_size for entry in entries)
+            _refuse_unpacked(unpacked, len(data))
+            sheets = [e for e in entries if _SHEET_PART.match(e.filename)
+                      or (file_format == "ods" and e.filename == "content.xml")]
+            shape = Shape(file_format, unpacked=unpacked)
+            if file_format == "xlsx":
+                titles = _sheet_titles(archive, names)
+                for entry in sheets:
+                    _check_dimension(archive, entry, titles, shape, max_rows)
+    except TabularError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
+            NotImplementedError, RuntimeError):
         raise TabularError(_CORRUPT) from None
-    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
-        file_format = "xlsx"
-    elif mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
-        file_format = "ods"
-    elif "word/document.xml" in names:
-        raise _not_a_table(_("这是一个 Word 文档"))
-    elif "ppt/presentation.xml" in names:
-        raise _not_a_table(_("这是一个 PowerPoint 演示文稿"))
-    elif mimetype.startswith(b"application/vnd.oasis.opendocument"):
-        raise _not_a_table(_("这是一个 OpenDocument 文档"))
-    else:
-        raise _not_a_table(_("这是一个 ZIP 压缩包"))
-    unpacked = sum(entry.file_size for entry in entries)
-    if unpacked > max(_MAX_UNPACK_FLOOR, _MAX_UNPACK_RATIO * len(data)):
-        raise TabularError(_("文件解压后异常巨大，无法读取，请检查文件后重新保存再上传"))
-    return _read_workbook(data, file_format, corrupt=_CORRUPT, max_rows=max_rows)
+    return shape, sheets
 
 
-def _read_ole2(data: bytes, *, max_rows: int) -> Table:
+def _sheet_titles(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
+    """Sheet part name → the sheet's name as Excel shows it, for messages."""
+    if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+        return {}
+    with archive.open("xl/workbook.xml") as fh:
+        book = fh.read(2 * MB)
+    with archive.open("xl/_rels/workbook.xml.rels") as fh:
+        rels = fh.read(2 * MB)
+    targets = {rid: target for rid, target in _REL_ENTRY.findall(rels)}
+    titles = {}
+    for name, rid in _SHEET_ENTRY.findall(book):
+        target = targets.get(rid, b"").decode("utf-8", "replace").lstrip("/")
+        if not target.startswith("xl/"):
+            target = "xl/" + target
+        titles[target.lower()] = _unescape(name.decode("utf-8", "replace"))
+    return titles
+
+
+def _unescape(text: str) -> str:
+    return (text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+            .replace("&apos;", "'").replace("&amp;", "&"))
+
+
+def _check_dimension(archive, entry, titles, shape: Shape, max_rows: int) -> None:
+    """A sheet's declared range (`<dimension ref="A1:AC5001"/>`, near the top of its XML):
+    too many columns or cells is refused here, before calamine reserves memory for them."""
+    with archive.open(entry) as fh:
+        head = fh.read(64 * 1024)
+    match = _DIMENSION.search(head)
+    if not match:
+        return
+    first_col, first_row, last_col, last_row = match.groups()
+    last_col, last_row = last_col or first_col, last_row or first_row
+    rows, columns = int(last_row), _column_number(last_col)
+    sheet = titles.get(entry.filename.lower(), entry.filename.rsplit("/", 1)[-1])
+    _refuse_wide(columns, sheet)
+    cells = rows * columns
+    if cells > _MAX_CELLS:
+        raise TabularError(
+            _("工作表“%(sheet)s”的范围是 %(ref)s（%(rows)s 行 × %(cols)s 列），远超单个文件的上限。"
+              "可能有远处的单元格被误填或设置了格式：请删除多余的行和列，或把数据复制到新的工作表后"
+              "再上传") % {"sheet": sheet, "ref": match.group(0).split(b'"')[1].decode(),
+                          "rows": f"{rows:,}", "cols": f"{columns:,}"})
+    shape.rows = max(shape.rows or 0, rows)
+    shape.columns = max(shape.columns or 0, columns)
+
+
+def _scan_zip(data: bytes, sheets) -> None:
+    """Unzip the sheets' XML as a stream, without keeping it, before calamine reads: the sizes a
+    zip declares can lie, and a sheet without a dimension (or with a false one) can still hold a
+    cell far to the right. Stops as soon as the real unpacked size passes the limit."""
+    limit = _unpack_limit(len(data))
+    total = 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for entry in sheets:
+                tail = b""
+                with archive.open(entry) as fh:
+                    while chunk := fh.read(_SCAN_CHUNK):
+                        total += len(chunk)
+                        if total > limit:
+                            _refuse_unpacked(total, len(data))
+                        window = tail + chunk
+                        if _FAR_CELL.search(window):
+                            _refuse_wide(MAX_COLUMNS + 1)
+                        tail = window[-64:]
+    except TabularError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
+            NotImplementedError, RuntimeError):
+        raise TabularError(_CORRUPT) from None
+
+
+def _refuse_ole2(data: bytes) -> None:
     # An OLE2 compound file is an .xls, a .doc, or an encrypted .xlsx (Excel wraps
     # password-protected workbooks in one); the stream names say which.
     if "EncryptedPackage".encode("utf-16-le") in data:
         raise TabularError(_ENCRYPTED)
     if "WordDocument".encode("utf-16-le") in data:
         raise _not_a_table(_("这是一个 Word 文档"))
+
+
+def _read_ole2(data: bytes, *, max_rows: int) -> Table:
     corrupt = _(
         "文件已损坏，或不是有效的 Excel 97-2003（.xls）文件，请用 Excel 打开后另存为 .xlsx 再上传"
     )
@@ -217,6 +402,9 @@ def _read_first_sheet(workbook: CalamineWorkbook, file_format: str, *, max_rows:
         sheet = workbook.get_sheet_by_index(index)
         if sheet.height == 0 or sheet.start is None:
             continue
+        # .xls and .ods have no dimension to check before: refused here, before the sheet
+        # becomes Python rows (which cost far more per cell than calamine's own).
+        _refuse_wide(sheet.end[1] + 1, name)
         if sheet.height > max_rows:
             # Count before building Python rows, which cost more than calamine's own.
             filled = sum(1 for row in sheet.iter_rows() if not _blank_row(row))
@@ -392,6 +580,7 @@ def _read_csv(data: bytes, encodings: list[str], name: str, *, max_rows: int) ->
     if not rows:
         raise TabularError(_("文件是空的，里面没有任何内容"))
     width = max(len(row) for row in rows)
+    _refuse_wide(width)
     for row in rows:
         if len(row) < width:
             row.extend([""] * (width - len(row)))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
+
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ..models import ImportJob
@@ -61,8 +64,15 @@ def import_template(request, spec):
 @login_required
 def import_upload(request, spec):
     spec = _spec_for(request.user, spec)
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    too_big = _too_big(request)
+    # A request over the limit is not parsed at all: uploads stay in memory (settings), and
+    # this one would get no file.
+    if too_big:
+        form = UploadForm({}, {})
+        form.errors["file"] = form.error_class([too_big])
+    else:
+        form = UploadForm(request.POST or None, request.FILES or None)
+    if not too_big and request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             job = jobs.job_create(actor=request.user, spec_name=spec.name,
@@ -76,14 +86,30 @@ def import_upload(request, spec):
                   status=400 if form.errors else 200)
 
 
+def _too_big(request) -> str:
+    if request.method != "POST":
+        return ""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length <= jobs.MAX_UPLOAD_BYTES + 64 * 1024:  # the multipart envelope around the file
+        return ""
+    return gettext("文件太大（%(size).1f MB），上限为 %(limit)s MB。请拆分成几个文件分别导入。") % {
+        "size": length / 1048576, "limit": jobs.MAX_UPLOAD_BYTES // 1048576}
+
+
 @login_required
 def import_job(request, pk):
     job = _job_for(request.user, pk)
     spec = get_spec(job.spec)
-    ctx = {"job": job, "spec": spec, "progress": jobs.progress_get(job)}
+    ctx = {"job": job, "spec": spec, "progress": jobs.progress_get(job),
+           "retention_days": settings.FUPIN_UPLOAD_RETENTION_DAYS}
     if job.status == ImportJob.Status.NEEDS_MAPPING:
         mapping = {int(k): v for k, v in (job.mapping or {}).items()}
-        ctx["columns"] = [(i, h, mapping.get(i, "")) for i, h in enumerate(job.headers) if h]
+        labels = {c.key: c.label for c in spec.columns}
+        ctx["columns"] = [(i, h, mapping.get(i, ""), labels.get(mapping.get(i), ""))
+                          for i, h in enumerate(job.headers) if h]
     template = "core/_import_status.html" if request.headers.get("HX-Request") else \
         "core/import_job.html"
     return render(request, template, ctx)
@@ -93,7 +119,7 @@ def import_job(request, pk):
 @require_POST
 def import_commit(request, pk):
     job = _job_for(request.user, pk)
-    if job.status != ImportJob.Status.READY or job.actor != request.user:
+    if job.status != ImportJob.Status.READY or job.actor != request.user or not job.file:
         raise Http404
     jobs.job_start(job, commit=True)
     return redirect("core:import_job", pk=job.pk)
@@ -112,9 +138,15 @@ def import_mapping(request, pk):
 
 @login_required
 def import_errors(request, pk):
+    """The error report, decrypted, to the one who uploaded the file: it quotes the file's
+    rows (ID numbers and phones in clear), which an administrator reading the job's page does
+    not need."""
     job = _job_for(request.user, pk)
-    if not job.error_report:
+    if not job.error_report or job.actor_id != request.user.pk:
         raise Http404
-    return FileResponse(job.error_report.open("rb"), as_attachment=True,
-                        filename=f"错误报告-{job.filename.rsplit('.', 1)[0]}.xlsx",
-                        content_type=XLSX)
+    with job.error_report.open("rb") as fh:
+        content = io.BytesIO(fh.read())
+    response = FileResponse(content, as_attachment=True, content_type=XLSX,
+                            filename=f"错误报告-{job.filename.rsplit('.', 1)[0]}.xlsx")
+    response["Cache-Control"] = "private, no-store"
+    return response
