@@ -138,7 +138,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = ["fupin.accounts.backends.LockoutModelBackend"]
+# Failed logins within the window that lock (fupin/accounts/selectors.py: login_locked):
+# an account from one address, an account from anywhere, an address for every account.
 FUPIN_LOCKOUT_FAILURES = 5
+FUPIN_LOCKOUT_ACCOUNT_FAILURES = 10
+FUPIN_LOCKOUT_IP_FAILURES = 50
 FUPIN_LOCKOUT_WINDOW = timedelta(minutes=15)
 
 SESSION_COOKIE_AGE = 30 * 60          # idle expiry: renewed on every request

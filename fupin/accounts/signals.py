@@ -1,8 +1,10 @@
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
 from . import services
-from .models import LoginEvent
+from .models import LoginEvent, User
 
 
 @receiver(user_logged_in)
@@ -25,6 +27,45 @@ def _login_failed(sender, credentials, request=None, **kwargs):
         request=request, username=credentials.get("username", "") or "", user=None,
         result=LoginEvent.Result.LOCKED if locked else LoginEvent.Result.FAILURE,
     )
+
+
+CREDENTIAL_FIELDS = {"password", "is_active"}
+
+
+@receiver(pre_save, sender=User, dispatch_uid="fupin_credentials_before")
+def _credentials_before(sender, instance, raw=False, update_fields=None, **kwargs):
+    """Note whether this save changes the password or deactivates the user, whichever code
+    saves it (page, admin, service, command)."""
+    instance._fupin_revoke = None
+    if raw or instance.pk is None:
+        return
+    if update_fields is not None and not CREDENTIAL_FIELDS & set(update_fields):
+        return  # e.g. last_login at every login
+    old = User.objects.filter(pk=instance.pk).values_list("password", "is_active").first()
+    if old is None:
+        return
+    old_password, was_active = old
+    if was_active and not instance.is_active:
+        instance._fupin_revoke = LoginEvent.Result.DEACTIVATED
+    elif instance.password != old_password:
+        # Django re-hashes a password at login when its hasher's settings change: the same
+        # password, nothing to revoke.
+        new_raw = getattr(instance, "_password", None)
+        if not (new_raw is not None and old_password and check_password(new_raw,
+                                                                         old_password)):
+            instance._fupin_revoke = LoginEvent.Result.PASSWORD
+
+
+@receiver(post_save, sender=User, dispatch_uid="fupin_credentials_after")
+def _credentials_after(sender, instance, created=False, raw=False, **kwargs):
+    result = getattr(instance, "_fupin_revoke", None)
+    if result is None:
+        return
+    instance._fupin_revoke = None
+    from simple_history.models import HistoricalRecords
+
+    services.credentials_revoke(user=instance, result=result,
+                                request=getattr(HistoricalRecords.context, "request", None))
 
 
 def _update_last_login(sender, user, **kwargs):
