@@ -190,3 +190,21 @@ def test_every_navigation_page_runs_under_the_policy(live_server, demo_users, wa
             new.first.click()
             page.wait_for_load_state("networkidle")
             assert violations(page) == [], url + " 新增"
+
+
+def test_progress_bar_width_comes_from_the_site_script(live_server, demo_users, watched):
+    """A course's enrolment bar: its width was a style attribute, now a data- attribute
+    that app.js applies."""
+    from fupin.training.tests.factories import make_course, make_enrolment
+
+    page = watched
+    course = make_course(area_code=demo_users["lizhou_township"].scope_code, capacity=4)
+    make_enrolment(area_code=demo_users["village_a"].scope_code, course=course)
+    log_in(page, live_server, "lizhou_township")
+    visit(page, live_server.url + f"/training/courses/{course.pk}/")
+    bar = page.locator(".progress .progress-bar").first
+    expect(bar).to_have_attribute("data-width", "25")
+    track = page.locator(".progress").first.bounding_box()["width"]
+    width = bar.bounding_box()["width"]
+    assert abs(width - track / 4) < 2, (width, track)
+    assert violations(page) == []
