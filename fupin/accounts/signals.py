@@ -1,4 +1,3 @@
-from django.contrib.auth.hashers import check_password
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
@@ -48,12 +47,10 @@ def _credentials_before(sender, instance, raw=False, update_fields=None, **kwarg
     if was_active and not instance.is_active:
         instance._fupin_revoke = LoginEvent.Result.DEACTIVATED
     elif instance.password != old_password:
-        # Django re-hashes a password at login when its hasher's settings change: the same
-        # password, nothing to revoke.
-        new_raw = getattr(instance, "_password", None)
-        if not (new_raw is not None and old_password and check_password(new_raw,
-                                                                         old_password)):
-            instance._fupin_revoke = LoginEvent.Result.PASSWORD
+        if getattr(instance, "_password", None) is None and update_fields is not None \
+                and set(update_fields) == {"password"}:
+            return  # Django re-hashing the same password at login (check_password's setter)
+        instance._fupin_revoke = LoginEvent.Result.PASSWORD
 
 
 @receiver(post_save, sender=User, dispatch_uid="fupin_credentials_after")

@@ -165,3 +165,23 @@ def test_other_saves_of_the_user_keep_tokens_and_sessions(demo_users):
     assert api_works(token) and page_works(theirs)
     assert not LoginEvent.objects.filter(result__in=[LoginEvent.Result.PASSWORD,
                                                      LoginEvent.Result.DEACTIVATED]).exists()
+
+
+def test_a_rehash_at_login_is_no_password_change(demo_users, settings):
+    """Django re-hashes a password at login when the preferred hasher changed: the same
+    password, so the tokens and sessions stay."""
+    from django.contrib.auth.hashers import make_password
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
+                                 "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    user = demo_users["village_a"]
+    user.password = make_password(TEST_PASSWORD, hasher="pbkdf2_sha256")
+    user.save(update_fields=["password"])  # a hash of an older hasher, stored as is
+    token = api_token("village_a")
+    theirs = logged_in("village_a")
+    before = LoginEvent.objects.filter(result=LoginEvent.Result.PASSWORD).count()
+    logged_in("village_a", ip="10.9.1.1")  # the login upgrades the hash
+    user.refresh_from_db()
+    assert user.password.startswith("md5$")
+    assert api_works(token) and page_works(theirs)
+    assert LoginEvent.objects.filter(result=LoginEvent.Result.PASSWORD).count() == before
