@@ -35,17 +35,21 @@ class User(AbstractUser):
 
 
 class LoginEvent(models.Model):
-    """Every login, logout and failed login, with time, user, IP and result (append-only)."""
+    """Every login, logout and failed login, with time, user, IP and result (append-only);
+    also each password change and deactivation, which revoke the user's credentials."""
 
     class Result(models.TextChoices):
         SUCCESS = "success", _("登录成功")
         FAILURE = "failure", _("登录失败")
         LOCKED = "locked", _("已锁定")
         LOGOUT = "logout", _("退出")
+        PASSWORD = "password", _("修改密码")
+        DEACTIVATED = "disabled", _("账户停用")
 
     class Channel(models.TextChoices):
         WEB = "web", _("网页")
         API = "api", _("接口")
+        COMMAND = "cli", _("命令行")
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     username = models.CharField(_("用户名"), max_length=150, db_index=True)

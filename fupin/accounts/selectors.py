@@ -14,14 +14,25 @@ def client_ip(request) -> str | None:
 
 
 def login_locked(*, username: str, ip: str | None) -> bool:
-    """Locked for FUPIN_LOCKOUT_WINDOW after FUPIN_LOCKOUT_FAILURES failures within that
-    window, counted per account and, separately, per IP address."""
+    """Whether an attempt to log in as `username` from `ip` is refused for now. Failures in
+    the last FUPIN_LOCKOUT_WINDOW are counted three ways:
+
+    - this account from this address: FUPIN_LOCKOUT_FAILURES (5): one person mistyping
+      locks only herself, on her own network;
+    - this account from any address: FUPIN_LOCKOUT_ACCOUNT_FAILURES (10): guessing one
+      password from many addresses;
+    - this address for any account: FUPIN_LOCKOUT_IP_FAILURES (50): a whole office shares
+      one address, so only a sweep over many accounts locks it.
+    """
     since = timezone.now() - settings.FUPIN_LOCKOUT_WINDOW
-    limit = settings.FUPIN_LOCKOUT_FAILURES
     failures = LoginEvent.objects.filter(at__gte=since, result=LoginEvent.Result.FAILURE)
-    if username and failures.filter(username__iexact=username).count() >= limit:
-        return True
-    return bool(ip) and failures.filter(ip=ip).count() >= limit
+    if username:
+        account = failures.filter(username__iexact=username)
+        if ip and account.filter(ip=ip).count() >= settings.FUPIN_LOCKOUT_FAILURES:
+            return True
+        if account.count() >= settings.FUPIN_LOCKOUT_ACCOUNT_FAILURES:
+            return True
+    return bool(ip) and failures.filter(ip=ip).count() >= settings.FUPIN_LOCKOUT_IP_FAILURES
 
 
 def login_event_list(*, filters: dict | None = None):

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from pypinyin import lazy_pinyin
@@ -93,14 +94,50 @@ def _next_number(area_code: str) -> str:
     return f"{area_code}{n:04d}"
 
 
+NUMBER_ATTEMPTS = 20
+
+
+def _number_taken(exc: Exception, number: str) -> bool:
+    """Whether a failed create lost the race for `number` (and nothing else went wrong)."""
+    if isinstance(exc, ValidationError):
+        fields = set(getattr(exc, "error_dict", {}))
+        return fields == {"number"} and Household.objects.filter(number=number).exists()
+    return Household.objects.filter(number=number).exists()
+
+
 @transaction.atomic
 def household_create(*, actor, data: dict) -> Household:
     data = dict(data)
-    if not data.get("number"):
-        data["number"] = _next_number(data.get("area_code") or "")
-    elif Household.objects.filter(number=data["number"]).exists():
-        raise ServiceError(_("户编号已存在。"), field="number")
-    return core_services.record_create(actor=actor, model=Household, data=data)
+    if data.get("number"):
+        if Household.objects.filter(number=data["number"]).exists():
+            raise ServiceError(_("户编号已存在。"), field="number")
+        return core_services.record_create(actor=actor, model=Household, data=data)
+    # Two registrations in one village at the same moment compute the same next number; the
+    # unique index decides, and the one that lost takes the next number (in a savepoint, so
+    # the request's transaction goes on) instead of answering a server error.
+    for _attempt in range(NUMBER_ATTEMPTS):
+        number = data["number"] = _next_number(data.get("area_code") or "")
+        try:
+            with transaction.atomic():
+                return core_services.record_create(actor=actor, model=Household, data=data)
+        except (IntegrityError, ValidationError) as exc:
+            if not _number_taken(exc, number):
+                raise
+    raise ServiceError(_("户编号分配冲突，请稍后重试。"), field="number")
+
+
+def _member_follow(*, actor, person: Person, area_code: str) -> bool:
+    """Move a retired member with its household (no version check: nobody edits a retired
+    record, and a restore must find it where its household is). History by the actor."""
+    current = Person.objects.select_for_update().get(pk=person.pk)
+    if current.area_code == area_code:
+        return False
+    current.area_code = area_code
+    current.version += 1
+    current.updated_at = timezone.now()
+    current._history_user = actor
+    current.save(update_fields=["area_code", "version", "updated_at"])
+    return True
 
 
 @transaction.atomic
@@ -112,11 +149,17 @@ def household_update(*, actor, household: Household, data: dict, expected_versio
         raise ServiceError(_("户编号已存在。"), field="number")
     household = core_services.record_update(actor=actor, instance=household, data=data,
                                             expected_version=expected_version)
-    if moved:  # members live where their household lives
+    if moved:  # DESIGN §2: members live where their household lives, retired ones too
+        retired = []
         for person in household.members.all():
-            person_update(actor=actor, person=person,
-                          data={"area_code": household.area_code}, protected={},
-                          expected_version=None)
+            if person.retired_at is None:
+                person_update(actor=actor, person=person,
+                              data={"area_code": household.area_code}, protected={},
+                              expected_version=None)
+            elif _member_follow(actor=actor, person=person, area_code=household.area_code):
+                retired.append(person.pk)
+        if retired:
+            person_records_follow(actor=actor, person_ids=retired)
     return household
 
 

@@ -21,10 +21,13 @@ def test_token_then_me(client, demo_users):
 def test_token_refused_with_wrong_password_and_locks(client, demo_users):
     resp = token_for(client, "village_a", "nope-Nope-1")
     assert resp.status_code == 400 and "不正确" in resp.json()["detail"]
-    for _ in range(5):
+    for _ in range(4):
         token_for(client, "village_a", "nope-Nope-1")
     resp = token_for(client, "village_a")
     assert resp.status_code == 400 and "锁定" in resp.json()["detail"]
+    # the same lockout as the pages: per account and address, a colleague is not locked
+    assert token_for(client, "village_b").status_code == 200
+    assert token_for(client, "village_a", ip="10.2.2.3").status_code == 200
 
 
 def test_api_needs_authentication(client, areas):

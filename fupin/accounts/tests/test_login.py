@@ -42,36 +42,62 @@ def test_wrong_password_is_refused_in_chinese_and_recorded(client, demo_users):
                                      ip="10.1.1.1").count() == 1
 
 
-def test_account_locks_after_five_failures_even_with_right_password(client, demo_users):
-    for i in range(5):
-        post_login(client, "village_a", "wrong-Password1", ip=f"10.0.0.{i}")
-    resp = post_login(client, "village_a", TEST_PASSWORD, ip="10.0.0.99")
+def test_five_failures_lock_the_account_from_that_ip_only(client, demo_users):
+    """One person mistyping locks herself on her own machine, not her colleagues behind the
+    same office network, nor her own account from elsewhere."""
+    for _ in range(5):
+        post_login(client, "village_a", "wrong-Password1", ip="10.0.0.1")
+    resp = post_login(client, "village_a", TEST_PASSWORD, ip="10.0.0.1")
     assert "锁定" in resp.content.decode()
     assert "_auth_user_id" not in client.session
     assert LoginEvent.objects.filter(result=LoginEvent.Result.LOCKED).count() == 1
-    # another account from another IP is unaffected
-    assert post_login(client, "village_b", TEST_PASSWORD, ip="10.0.1.1").status_code == 302
+    assert post_login(client, "village_b", TEST_PASSWORD, ip="10.0.0.1").status_code == 302
+    client.post("/accounts/logout/", REMOTE_ADDR="10.0.0.1")
+    assert post_login(client, "village_a", TEST_PASSWORD, ip="10.0.0.2").status_code == 302
 
 
-def test_ip_locks_after_five_failures_across_accounts(client, demo_users):
-    for name in ["a1", "a2", "a3", "a4", "a5"]:
-        post_login(client, name, "wrong-Password1", ip="10.9.9.9")
-    resp = post_login(client, "village_b", TEST_PASSWORD, ip="10.9.9.9")
+def test_account_locks_everywhere_after_failures_from_many_ips(client, demo_users, settings):
+    """Guessing one account's password from many addresses locks the account itself, even
+    with the right password."""
+    limit = settings.FUPIN_LOCKOUT_ACCOUNT_FAILURES
+    assert settings.FUPIN_LOCKOUT_FAILURES < limit < settings.FUPIN_LOCKOUT_IP_FAILURES
+    for i in range(limit - 1):
+        post_login(client, "village_a", "wrong-Password1", ip=f"10.0.0.{i}")
+    assert post_login(client, "village_a", TEST_PASSWORD, ip="10.0.1.1").status_code == 302
+    client.post("/accounts/logout/", REMOTE_ADDR="10.0.1.1")
+    post_login(client, "village_a", "wrong-Password1", ip="10.0.0.200")
+    resp = post_login(client, "village_a", TEST_PASSWORD, ip="10.0.1.2")
+    assert "锁定" in resp.content.decode() and "_auth_user_id" not in client.session
+    assert post_login(client, "village_b", TEST_PASSWORD, ip="10.0.1.2").status_code == 302
+
+
+def test_ip_locks_only_at_the_much_higher_threshold(client, demo_users, settings):
+    """Failures across many accounts from one address lock the address at
+    FUPIN_LOCKOUT_IP_FAILURES (an office shares one address)."""
+    limit = settings.FUPIN_LOCKOUT_IP_FAILURES
+    assert limit >= 50
+    for i in range(limit - 1):
+        post_login(client, f"nobody{i}", "wrong-Password1", ip="10.9.9.9")
+    assert post_login(client, "village_b", TEST_PASSWORD, ip="10.9.9.9").status_code == 302
+    client.post("/accounts/logout/", REMOTE_ADDR="10.9.9.9")
+    post_login(client, "nobody-last", "wrong-Password1", ip="10.9.9.9")
+    resp = post_login(client, "village_a", TEST_PASSWORD, ip="10.9.9.9")
     assert "锁定" in resp.content.decode()
-    assert post_login(client, "village_b", TEST_PASSWORD, ip="10.9.9.8").status_code == 302
+    assert post_login(client, "village_a", TEST_PASSWORD, ip="10.9.9.8").status_code == 302
 
 
 def test_lock_expires_after_window(client, demo_users):
-    for i in range(5):
-        post_login(client, "village_a", "wrong-Password1", ip=f"10.0.0.{i}")
+    for _ in range(5):
+        post_login(client, "village_a", "wrong-Password1")
+    assert "锁定" in post_login(client, "village_a", TEST_PASSWORD).content.decode()
     LoginEvent.objects.update(at=timezone.now() - settings.FUPIN_LOCKOUT_WINDOW
                               - timedelta(seconds=1))
     assert post_login(client, "village_a", TEST_PASSWORD).status_code == 302
 
 
 def test_four_failures_do_not_lock(client, demo_users):
-    for i in range(4):
-        post_login(client, "village_a", "wrong-Password1", ip=f"10.0.0.{i}")
+    for _ in range(4):
+        post_login(client, "village_a", "wrong-Password1")
     assert post_login(client, "village_a", TEST_PASSWORD).status_code == 302
 
 

@@ -15,7 +15,8 @@
     var s = data.children.series[select.value];
     children.setOption({
       grid: { left: 8, right: 8, top: 24, bottom: 8, containLabel: true },
-      tooltip: { trigger: "axis" },
+      // richText: drawn on the canvas; an HTML tooltip would carry inline styles (CSP)
+      tooltip: { trigger: "axis", renderMode: "richText" },
       xAxis: { type: "category", data: data.children.names, axisLabel: { rotate: 30 } },
       yAxis: { type: "value", name: s.unit },
       series: [{ type: "bar", name: s.name, data: s.values, itemStyle: { color: "#b22222" } }]
