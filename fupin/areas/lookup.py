@@ -24,10 +24,10 @@ from django.utils.translation import gettext as _
 from .models import LEVEL_LENGTH, Area, Level
 
 # Official suffixes and the short forms rosters write instead (翠屏社区居民委员会 → 翠屏社区).
-_COMMITTEES = (("村民委员会", "村"), ("居民委员会", ""), ("委员会", ""), ("村委会", "村"),
-               ("居委会", ""))
+_COMMITTEES = (("村民委员会", "村"), ("居民委员会", ""), ("村委会", "村"), ("居委会", ""))
 # Tails a short name drops (东坝街道 → 东坝, 旺苍县 → 旺苍), kept only if two characters stay.
 _TAILS = ("街道办事处", "街道", "镇", "乡", "村", "社区", "自治县", "县", "区", "市", "旗", "省")
+_LONGER = (("街道", "街道办事处"), ("街道", "街道办"), ("村", "村委会"), ("社区", "社区居委会"))
 _CACHE_LIMIT = 100_000
 # Headers of a county column in the rosters people keep (the national system's own included).
 COUNTY_SYNONYMS = ("县", "县（区）", "县(市、区、旗)", "县（市、区、旗）", "县（市、区）",
@@ -42,13 +42,19 @@ def name_variants(name: str) -> set[str]:
     if not name:
         return set()
     out = {name}
-    for suffix, short in _COMMITTEES:
+    for suffix, short in _COMMITTEES:  # 三颗村村民委员会 → 三颗村; 三颗村委会 → 三颗村
         if name.endswith(suffix) and len(name) > len(suffix):
-            out.add(name[: -len(suffix)] + short)
+            base = name[: -len(suffix)]
+            out.add(base if base.endswith(short) else base + short)
     for n in list(out):
-        for tail in _TAILS:
-            if n.endswith(tail) and len(n) >= len(tail) + 2:
-                out.add(n[: -len(tail)])
+        for tail, longer in _LONGER:  # and the longer forms: 东坝街道办事处, 三颗村委会
+            if n.endswith(tail):
+                out.add(n[: -len(tail)] + longer)
+        for tail in _TAILS:  # the bare name: 东坝, 三颗, 利州 (the longest tail only)
+            if n.endswith(tail):
+                if len(n) >= len(tail) + 2:
+                    out.add(n[: -len(tail)])
+                break
     return out
 
 
