@@ -134,6 +134,8 @@ class ImportJob(models.Model):
     total = models.PositiveIntegerField(_("行数"), default=0)
     error_rows = models.PositiveIntegerField(_("错误行数"), default=0)
     errors = models.JSONField(default=list, blank=True)
+    # the causes that fail many rows, each once with its rows (importer.Report.summary)
+    error_summary = models.JSONField(default=list, blank=True)
     error_report = models.FileField(upload_to="imports/%Y/%m/", blank=True)
     created = models.PositiveIntegerField(_("新增"), default=0)
     updated = models.PositiveIntegerField(_("更新"), default=0)
