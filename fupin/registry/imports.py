@@ -150,7 +150,8 @@ def _existing_households(keys: list[str]) -> dict[str, tuple[Household, Person |
             found["N:" + h.number] = (h, None)
     for part in _slices(by_head, 5000):
         for p in Person.objects.filter(id_number_hash__in=part, relation=HEAD) \
-                .select_related("household").order_by(F("retired_at").asc(nulls_first=True), "pk"):
+                .select_related("household") \
+                .order_by(F("retired_at").asc(nulls_first=True), "pk"):
             found.setdefault("H:" + p.id_number_hash, (p.household, p))
     return found
 
@@ -229,15 +230,11 @@ class PersonImport(ImportSpec):
             if message:
                 for row in hashes[person.id_number_hash]:
                     row.error(_("身份证号"), message)
-        reached = state.setdefault("reached", {})
-        keys = list(dict.fromkeys(k for r in rows if (k := r.values.get("_key"))
-                                  and k not in reached))
+        keys = list(dict.fromkeys(k for r in rows if (k := r.values.get("_key"))))
         found = _existing_households(keys)
-        for key in keys:
-            reached[key] = _household_refusal(actor, key, *found[key]) if key in found \
-                else None
+        refusals = {key: _household_refusal(actor, key, *found[key]) for key in found}
         for row in rows:
-            refusal = reached.get(row.values.get("_key"))
+            refusal = refusals.get(row.values.get("_key"))
             if refusal:
                 row.error(*refusal)
 
