@@ -154,3 +154,59 @@ def test_without_the_guard_the_wrong_spec_would_write(demo_users, monkeypatch):
     importer.commit(spec, importer.load(workbook(spec, [{"name": "x"}]), "x.xlsx"),
                     actor=demo_users["village_a"])
     assert WelfarePost.objects.filter(area_code=demo_users["village_b"].scope_code).exists()
+
+
+# --- the records a row reaches are found again under the write transaction -----------------
+
+def _between_validation_and_write(monkeypatch, spec, change):
+    """Run `change()` inside the import's transaction, after validation passed."""
+    original = spec.begin_write
+
+    def begin_write(state):
+        change()
+        original(state)
+
+    monkeypatch.setattr(spec, "begin_write", begin_write)
+
+
+def test_persons_write_refuses_a_household_retired_since_validation(demo_users, monkeypatch):
+    from fupin.core.tabular import importer
+    from fupin.core.tabular.reader import TabularError
+    from fupin.core.testing.foreign import model_counts, workbook
+    from fupin.registry import services
+    from fupin.registry.imports import persons_import
+    from fupin.registry.tests.factories import fake_id, make_person
+
+    actor = demo_users["village_a"]
+    head = make_person(area_code=actor.scope_code, id_number=fake_id())
+    rows = [{"area_code": actor.scope_code, "household_number": head.household.number,
+             "name": "张小花", "id_number": fake_id(male=False), "relation": "之女",
+             "labour_capacity": "普通劳动力"}]
+    before = model_counts()
+    _between_validation_and_write(monkeypatch, persons_import, lambda: services.household_retire(
+        actor=actor, household=head.household))
+    with pytest.raises(TabularError, match="校验之后数据有变化"):
+        importer.commit(persons_import, importer.load(workbook(persons_import, rows), "r.xlsx"),
+                        actor=actor)
+    assert model_counts() == before  # the retirement inside the transaction rolled back too
+
+
+def test_employment_write_refuses_a_person_moved_away_since_validation(demo_users, monkeypatch):
+    from fupin.core.tabular import importer
+    from fupin.core.tabular.reader import TabularError
+    from fupin.core.testing.foreign import model_counts, workbook
+    from fupin.employment.imports import employments_import
+    from fupin.registry.models import Person
+    from fupin.registry.tests.factories import make_person
+
+    actor = demo_users["village_a"]
+    person = make_person(area_code=actor.scope_code, name="张三")
+    rows = [{"id_number": person.reveal("id_number"), "name": "张三", "employer": "某公司",
+             "place": "省外", "start_date": "2017-03-01"}]
+    before = model_counts()
+    _between_validation_and_write(monkeypatch, employments_import, lambda: Person.objects.filter(
+        pk=person.pk).update(area_code=demo_users["village_b"].scope_code))
+    with pytest.raises(TabularError, match="校验之后数据有变化"):
+        importer.commit(employments_import,
+                        importer.load(workbook(employments_import, rows), "e.xlsx"), actor=actor)
+    assert model_counts() == before
