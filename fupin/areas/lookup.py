@@ -186,9 +186,13 @@ class PlaceIndex:
                 return None, _("请填写村名或区划代码")
             return None, _("请填写乡镇名称或区划代码")
         parts = [county, township, village] if self.level == Level.VILLAGE else [county, own]
-        text = _joined(parts)
         where = " ".join(p for p in parts if p)
+        # as written (东河 + 东河村), else with a repeated part once (东坝街道 + 东坝街道陈家壕社区)
+        text = "".join(parts)
         found = self.tree.match(text)
+        if not found and _joined(parts) != text:
+            text = _joined(parts)
+            found = self.tree.match(text)
         if len(found) == 1:
             return found[0], None
         if found:

@@ -23,6 +23,10 @@ def tree(areas):
                         parent_id=DONGBA)
     Area.objects.create(code="510821100003", name="新华村村民委员会", level="village",
                         parent_id="510821100")
+    Area.objects.create(code="510821100004", name="东河村村民委员会", level="village",
+                        parent_id="510821100")
+    Area.objects.create(code="510821101003", name="东河村村民委员会", level="village",
+                        parent_id="510821101")
 
 
 def test_name_variants_of_official_names():
@@ -106,3 +110,10 @@ def test_a_township_outside_the_scope_or_of_a_village_worker(tree):
         code, message = township_index(scope).resolve(township="东坝街道")
         assert code is None and "不在您的管辖范围内" in message
     assert "是村" in township_index("5108").resolve(code=CHENJIAHAO)[1]
+
+
+def test_a_village_named_like_its_township(tree):
+    index = village_index("510821")
+    assert index.resolve(township="东河", village="东河村") == ("510821100004", None)
+    assert index.resolve(township="嘉川", village="东河村") == ("510821101003", None)
+    assert "重名" in index.resolve(village="东河村")[1]
