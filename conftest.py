@@ -1,1 +1,1 @@
-from fupin.core.testing.fixtures import areas, demo_users, login  # noqa: F401
+from fupin.core.testing.fixtures import areas, demo_users, login, scope_users  # noqa: F401

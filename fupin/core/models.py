@@ -144,6 +144,8 @@ class ImportJob(models.Model):
     total = models.PositiveIntegerField(_("行数"), default=0)
     error_rows = models.PositiveIntegerField(_("错误行数"), default=0)
     errors = SealedJSONField(default=list, blank=True)
+    # the causes that fail many rows, each once with its rows (importer.Report.summary)
+    error_summary = SealedJSONField(default=list, blank=True)
     error_report = models.FileField(upload_to="imports/%Y/%m/", storage=private_storage,
                                     blank=True)
     created = models.PositiveIntegerField(_("新增"), default=0)

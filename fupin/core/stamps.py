@@ -25,6 +25,7 @@ from simple_history.signals import post_create_historical_record
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from .models import AreaScopedModel, AreaStamp
+from .tabular import ledger
 
 CHUNK = 500
 _local = threading.local()
@@ -76,8 +77,12 @@ def stored_areas(model: type[Model], pks: list) -> set[str]:
 
 
 def touch_records(model: type[Model], objs: list, *, moved_from: Iterable[str] = ()) -> None:
+    """Every write of area-scoped records comes here: their areas get new stamps, and an
+    import's ledger learns what it wrote (core/tabular/ledger.py: the scope guard)."""
     if _scoped(model) and objs:
-        touch(model.figure_areas(objs) | set(moved_from))
+        moved_from = set(moved_from)
+        ledger.note(model, objs, moved_from)
+        touch(model.figure_areas(objs) | moved_from)
 
 
 def bulk_create_records(objs: list, model: type[Model], **kwargs) -> list:

@@ -2,18 +2,22 @@
 
 One row per person. A household is identified by its 户编号 or, where the roster has none, by
 its head's ID number; household attributes (识别年度, 致贫原因 …) come from any of its rows.
-The area is a 12-digit village code or the township and village names that real rosters
-carry, resolved within the uploader's scope.
+The area is a 12-digit village code or the (county,) township and village names that real
+rosters carry, resolved within the uploader's scope by the shared look-up (areas/lookup.py).
+A row reaches only records inside the uploader's scope, and active ones: the person it updates
+and the household it joins (by number or by its head's ID number) — checked while validating
+and again under the write transaction (DESIGN §1).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fupin.areas.lookup import COUNTY_SYNONYMS, village_index
 from fupin.areas.models import Area
 from fupin.core import codes, crypto, personal, scoping
 from fupin.core.roles import can_write
@@ -37,6 +41,7 @@ def _code(name):
 
 
 COLUMNS = [
+    Col("county", "区县", synonyms=COUNTY_SYNONYMS, help="区县名称，可不填；村名重名时用于区分"),
     Col("township", "乡镇", synonyms=("乡镇（街道）", "乡(镇)", "乡镇名称", "所在乡镇", "镇乡",
                                        "街道"), help="乡镇（街道）名称；或只填“区划代码”"),
     Col("village", "村", synonyms=("村（社区）", "行政村", "村名", "所在村", "村社区", "社区"),
@@ -87,61 +92,6 @@ COLUMNS = [
 ]
 
 
-def name_variants(name: str) -> set[str]:
-    """Roster spellings of an official name: 翠屏社区居民委员会 → 翠屏社区;
-    某某村民委员会 → 某某村."""
-    out = {name}
-    for suffix, short in (("村民委员会", "村"), ("居民委员会", ""), ("委员会", ""),
-                          ("村委会", "村"), ("居委会", "")):
-        if name.endswith(suffix):
-            out.add(name[: -len(suffix)] + short)
-    for n in list(out):
-        for tail in ("街道办事处", "街道", "镇", "乡", "村", "社区"):
-            if n.endswith(tail) and len(n) > len(tail) + 1:
-                out.add(n[: -len(tail)])
-    return out
-
-
-class VillageIndex:
-    """Villages under a scope, found by code or by (township, village) names."""
-
-    def __init__(self, scope: str):
-        villages = Area.objects.filter(level="village")
-        townships = Area.objects.filter(level="township")
-        if scope:
-            villages = villages.filter(code__startswith=scope)
-            townships = townships.filter(code__startswith=scope)
-        self.codes = set(villages.values_list("code", flat=True))
-        self.by_names: dict[tuple[str, str], set[str]] = defaultdict(set)
-        self.by_village: dict[str, set[str]] = defaultdict(set)
-        township_names = dict(townships.values_list("code", "name"))
-        for code, name in villages.values_list("code", "name"):
-            for v in name_variants(name):
-                self.by_village[v].add(code)
-                for t in name_variants(township_names.get(code[:9], "")):
-                    self.by_names[(t, v)].add(code)
-
-    def resolve(self, *, code: str | None, township: str | None, village: str | None):
-        """(code, None) or (None, message)."""
-        if code:
-            if code in self.codes:
-                return code, None
-            return None, _("区划代码“%(c)s”不是您管辖范围内的村") % {"c": code}
-        if not village:
-            return None, _("请填写村名或区划代码")
-        found = self.by_names.get((township, village)) if township else None
-        if found is None:
-            found = self.by_village.get(village, set())
-            if township and found:
-                found = set()  # the township name did not match any of them
-        if len(found) == 1:
-            return next(iter(found)), None
-        if len(found) > 1:
-            return None, _("“%(v)s”有重名，请同时填写乡镇名称或区划代码") % {"v": village}
-        where = f"{township} {village}" if township else village
-        return None, _("在您的管辖范围内找不到“%(w)s”") % {"w": where}
-
-
 class _Household:
     """What the rows of a file say about one household: the first row's line and village,
     its number, the lines of its heads, and its attributes (HOUSEHOLD_FIELDS, the first
@@ -188,6 +138,52 @@ def _relation(value: str | None, gender: str | None) -> str:
     return parsers.parse_choice(text, codes.labels("relation"), codes.SYNONYMS["relation"])
 
 
+def _existing_households(keys: list[str]) -> dict[str, tuple[Household, Person | None]]:
+    """The households already in the database that these household keys name (wherever they
+    are: the caller decides whether the actor may reach them), with the head found by ID."""
+    found: dict[str, tuple[Household, Person | None]] = {}
+    by_number = [k[2:] for k in keys if k.startswith("N:")]
+    by_head = [k[2:] for k in keys if k.startswith("H:")]
+    for part in _slices(by_number, 5000):
+        for h in Household.objects.filter(number__in=part):
+            found["N:" + h.number] = (h, None)
+    for part in _slices(by_head, 5000):
+        for p in Person.objects.filter(id_number_hash__in=part, relation=HEAD) \
+                .select_related("household") \
+                .order_by(F("retired_at").asc(nulls_first=True), "pk"):
+            found.setdefault("H:" + p.id_number_hash, (p.household, p))
+    return found
+
+
+def _household_refusal(actor, key: str, household: Household, head: Person | None):
+    """(column, message) when a row may not join this household, else None."""
+    if key.startswith("N:"):
+        label = _("户编号")
+        if not scoping.in_scope(actor, household.area_code):
+            return label, _("户编号“%(n)s”属于您管辖范围以外的地区") % {"n": household.number}
+    else:
+        label = _("户主身份证号")
+        if not scoping.in_scope(actor, household.area_code):
+            return label, _("该户主身份证号是您管辖范围以外地区的户主，不能在此归户")
+    if household.retired_at is not None:
+        # DESIGN §7: retired, not deleted — a retired household gets no live members back
+        # unless someone restores it on purpose
+        return label, _("贫困户“%(n)s”已停用，须先在贫困户页面恢复该户，才能导入其成员") % {
+            "n": household.number}
+    if head is not None and head.retired_at is not None:
+        return label, _("户主“%(name)s”已停用，不能按其身份证号归户") % {"name": head.name}
+    return None
+
+
+def _person_refusal(actor, person: Person) -> str | None:
+    """Why a row may not update this registered person, or None."""
+    if not scoping.in_scope(actor, person.area_code):
+        return _("该身份证号已在其他地区登记，请联系上级经办核实")
+    if person.retired_at is not None:
+        return _("%(name)s 的登记已停用，须先在人员页面恢复，才能导入修改") % {"name": person.name}
+    return None
+
+
 class PersonImport(ImportSpec):
     name = "persons"
     title = "贫困劳动力实名制登记表"
@@ -205,7 +201,7 @@ class PersonImport(ImportSpec):
     # --- validation ---------------------------------------------------------------------
     def start(self, *, actor):
         scope = scoping.user_scope_code(actor)
-        return {"actor": actor, "villages": VillageIndex(scope or ""), "seen": {},
+        return {"actor": actor, "villages": village_index(scope or ""), "seen": {},
                 "households": {}, "numbers": {}}
 
     def derive(self, rows: list[ParsedRow], state) -> None:
@@ -220,20 +216,26 @@ class PersonImport(ImportSpec):
             return
         for row in rows:
             self._check_row(row, state)
-        # against the database: an ID registered outside the uploader's scope
-        hashes = {row.values["_hash"]: row for row in rows if row.values.get("_hash")}
-        for _pk, digest, area in Person.objects.filter(id_number_hash__in=list(hashes)) \
-                .values_list("pk", "id_number_hash", "area_code"):
-            row = hashes[digest]
-            if not scoping.in_scope(actor, area):
-                row.error(_("身份证号"), _("该身份证号已在其他地区登记，请联系上级经办核实"))
-        numbers = {row.values["household_number"]: row for row in rows
-                   if row.values.get("household_number")}
-        for number, area in Household.objects.filter(number__in=list(numbers)).values_list(
-                "number", "area_code"):
-            row = numbers[number]
-            if not scoping.in_scope(actor, area):
-                row.error(_("户编号"), _("户编号“%(n)s”属于您管辖范围以外的地区") % {"n": number})
+        # against the database (DESIGN §1: an import changes nothing outside the scope,
+        # including what a row reaches through another record): the person a row updates,
+        # and the household it joins by number or by its head's ID number
+        hashes = defaultdict(list)
+        for row in rows:
+            if row.values.get("_hash"):
+                hashes[row.values["_hash"]].append(row)
+        for person in Person.objects.filter(id_number_hash__in=list(hashes)).only(
+                "pk", "id_number_hash", "area_code", "retired_at", "name"):
+            message = _person_refusal(actor, person)
+            if message:
+                for row in hashes[person.id_number_hash]:
+                    row.error(_("身份证号"), message)
+        keys = list(dict.fromkeys(k for r in rows if (k := r.values.get("_key"))))
+        found = _existing_households(keys)
+        refusals = {key: _household_refusal(actor, key, *found[key]) for key in found}
+        for row in rows:
+            refusal = refusals.get(row.values.get("_key"))
+            if refusal:
+                row.error(*refusal)
 
     def _derive_row(self, row: ParsedRow, state) -> None:
         """Identity, relation code, village and household key of one row."""
@@ -255,7 +257,8 @@ class PersonImport(ImportSpec):
                 row.error(_("与户主关系"), exc.message)
                 v["relation"] = None
         area, message = state["villages"].resolve(
-            code=v.get("area_code"), township=v.get("township"), village=v.get("village"))
+            code=v.get("area_code"), county=v.get("county"), township=v.get("township"),
+            village=v.get("village"))
         if message:
             row.error(_("村"), message)
         v["_area"] = area
@@ -351,6 +354,11 @@ class PersonImport(ImportSpec):
         existing = {p.id_number_hash: p for p in Person.objects.filter(
             id_number_hash__in=[r.values["_hash"] for r in rows])}
         new, changed, outcome = [], [], Outcome()
+        for row in rows:  # the scope again, under the transaction (validation was earlier)
+            person = existing.get(row.values["_hash"])
+            message = _person_refusal(state["actor"], person) if person else None
+            if message:
+                raise importer.changed_since_check(row.line, message)
         make = state.setdefault("make_person", importer.instance_factory(Person))
         for row in rows:
             v = row.values
@@ -392,20 +400,17 @@ class PersonImport(ImportSpec):
         refs = state.setdefault("household_refs", {})
         # in the file's order, so that new households are numbered as they come
         wanted = list(dict.fromkeys(key for r in rows if (key := r.values["_key"]) not in refs))
-        found: dict[str, Household] = {}
-        by_number = [k[2:] for k in wanted if k.startswith("N:")]
-        by_head = [k[2:] for k in wanted if k.startswith("H:")]
-        for h in Household.objects.filter(number__in=by_number):
-            found["N:" + h.number] = h
-        for digest, h in ((p.id_number_hash, p.household) for p in Person.objects.filter(
-                id_number_hash__in=by_head, relation=HEAD).select_related("household")):
-            found["H:" + digest] = h
+        found = _existing_households(wanted)
         update, new = [], []
         for key in wanted:
-            household = found.get(key)
+            household, head = found.get(key, (None, None))
             if household is None:
                 new.append(key)
                 continue
+            refusal = _household_refusal(state["actor"], key, household, head)
+            if refusal:  # the scope again, under the transaction
+                line = next(r.line for r in rows if r.values["_key"] == key)
+                raise importer.changed_since_check(line, "：".join(refusal))
             attrs = state["households"][key].attrs()
             diff = {k: v for k, v in attrs.items() if getattr(household, k) != v}
             if diff:
@@ -463,7 +468,7 @@ class PersonImport(ImportSpec):
             "area_code", "household__number", "relation", "pk")
 
     def export_rows(self, queryset, *, reveal: bool):
-        names = dict(Area.objects.filter(level__in=["township", "village"])
+        names = dict(Area.objects.filter(level__in=["county", "township", "village"])
                      .values_list("code", "name"))
         for p in queryset.iterator(chunk_size=2000):
             h = p.household
@@ -471,6 +476,7 @@ class PersonImport(ImportSpec):
             ident = personal.export_value(p, "id_number", reveal=reveal)
             head_id = personal.export_value(head, "id_number", reveal=reveal) if head else ""
             values = {
+                "county": names.get(p.area_code[:6], ""),
                 "township": names.get(p.area_code[:9], ""), "village": names.get(p.area_code, ""),
                 "area_code": p.area_code, "household_number": h.number,
                 "head_id_number": head_id, "head_name": head.name if head else "",

@@ -163,11 +163,20 @@ def household_update(*, actor, household: Household, data: dict, expected_versio
     return household
 
 
+def _refuse_retired_household(household: Household) -> None:
+    """DESIGN §7: a retired household is kept, not live — it gets no live members (added,
+    moved in or restored) until someone restores the household itself."""
+    if household.retired_at is not None:
+        raise ServiceError(_("贫困户“%(n)s”已停用，不能有在册成员；请先恢复该户。")
+                           % {"n": household.number}, field="household")
+
+
 @transaction.atomic
 def person_register(*, actor, household: Household, data: dict, protected: dict) -> Person:
     scoping.assert_in_scope(actor, household.area_code)
-    if household.retired_at is not None:
-        raise ServiceError(_("该贫困户已停用，不能添加成员。"))
+    # read again under a lock: a household retired since the caller loaded it takes no members
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    _refuse_retired_household(household)
     if not protected.get("id_number"):
         raise ServiceError(_("请填写身份证号。"), field="id_number")
     person = Person(household=household, area_code=household.area_code)
@@ -193,8 +202,9 @@ def person_update(*, actor, person: Person, data: dict, protected: dict,
         return current
     moved = False
     if current.household_id != household_id:
-        new = Household.objects.get(pk=current.household_id)
+        new = Household.objects.select_for_update().get(pk=current.household_id)
         scoping.assert_in_scope(actor, new.area_code)
+        _refuse_retired_household(new)
         moved = current.area_code != new.area_code
         current.area_code = new.area_code
     elif "area_code" in data:
@@ -272,6 +282,7 @@ def person_retire(*, actor, person: Person, reason: str = "") -> Person:
 
 @transaction.atomic
 def person_restore(*, actor, person: Person) -> Person:
+    _refuse_retired_household(Household.objects.select_for_update().get(pk=person.household_id))
     person = core_services.record_restore(actor=actor, instance=person)
     _sync_head(person.household, actor)
     return person

@@ -18,15 +18,15 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fupin.areas.lookup import COUNTY_SYNONYMS, township_index
 from fupin.areas.models import Area
 from fupin.core import codes, personal, scoping
 from fupin.core.roles import can_write
-from fupin.core.tabular.importer import upsert_records
+from fupin.core.tabular.importer import changed_since_check, upsert_records
 from fupin.core.tabular.reader import TabularError
 from fupin.core.tabular.spec import Col, ImportSpec, Outcome, ParsedRow, register
 from fupin.registry.fields import persons_by_id_number
 from fupin.registry.identity import IdNumberError, parse_id_number
-from fupin.registry.imports import name_variants
 
 from . import rules
 from .models import Course, Enrolment
@@ -40,7 +40,7 @@ PROGRESS = ("status", "days_attended", "completed_on", "certificate")
 
 
 def _area_names() -> dict[str, str]:
-    return dict(Area.objects.filter(level__in=["township", "village"])
+    return dict(Area.objects.filter(level__in=["county", "township", "village"])
                 .values_list("code", "name"))
 
 
@@ -103,6 +103,11 @@ class EnrolmentImport(ImportSpec):
         return {"actor": actor, "today": timezone.localdate(), "courses": by_id,
                 "by_name": by_name, "seen": {}, "occupied": {}, "delta": Counter(),
                 "adds": defaultdict(list)}
+
+    def begin_write(self, state) -> None:
+        # the courses rows reach, found again under the transaction (DESIGN §1)
+        state["courses"] = {c.pk: c for c in Course.objects.visible_to(state["actor"])}
+        state["foreign"] = {}
 
     def derive(self, rows: list[ParsedRow], state) -> None:
         actor = state["actor"]
@@ -261,10 +266,18 @@ class EnrolmentImport(ImportSpec):
         items = []
         for row in rows:
             v = row.values
-            person, course, values = v["_person"], v["_course"], v["_values"]
-            if not scoping.in_scope(actor, person.area_code):  # never, after validation
-                raise RuntimeError("enrolment import: person out of the actor's scope")
+            person, course = v["_person"], v["_course"]
+            # found again under the transaction (begin_write): still in reach?
+            if person is None or not scoping.in_scope(actor, person.area_code):
+                raise changed_since_check(row.line,
+                                          _("身份证号对应的人员已不在您的管辖范围内或已停用"))
+            if course is None:
+                raise changed_since_check(row.line, _("培训班已不在您的管辖范围内"))
             existing = v["_existing"]
+            if existing is None and course.pk not in state["courses"]:
+                raise changed_since_check(row.line, _(
+                    "在您的管辖范围内没有编号为 %(n)s 的培训班") % {"n": course.pk})
+            values = v["_values"]
             if existing is None:
                 values = {**values, "course": course, "person": person,
                           "area_code": person.area_code}
@@ -321,6 +334,7 @@ COURSE_FIELDS = ["area_code", "name", "kind", "provider", "trainer", "start_date
 COURSE_COLUMNS = [
     Col("course_id", "培训班编号", kind="int", synonyms=("培训班ID", "班级编号"), width=12,
         help="新开班留空；修改已有培训班时填写（导出表中已有）"),
+    Col("county", "区县", synonyms=COUNTY_SYNONYMS, help="区县名称，可不填；乡镇重名时用于区分"),
     Col("township", "乡镇", synonyms=("组织乡镇", "乡镇（街道）", "乡(镇)", "承办乡镇", "乡镇名称"),
         help="组织培训的乡镇（街道）名称；或只填“区划代码”"),
     Col("area_code", "区划代码", synonyms=("乡镇代码", "乡镇区划代码"), width=14,
@@ -345,38 +359,6 @@ COURSE_COLUMNS = [
 ]
 
 
-class TownshipIndex:
-    """Townships under a scope (the scope's own township included), by code or by name."""
-
-    def __init__(self, scope: str):
-        townships = Area.objects.filter(level="township")
-        if scope:
-            townships = townships.filter(code__startswith=scope[:9])
-            if len(scope) > 9:  # a village worker's scope holds no township
-                townships = townships.none()
-        self.codes = set()
-        self.by_name: dict[str, set[str]] = defaultdict(set)
-        for code, name in townships.values_list("code", "name"):
-            self.codes.add(code)
-            for variant in name_variants(name):
-                self.by_name[variant].add(code)
-
-    def resolve(self, *, code: str | None, name: str | None):
-        if code:
-            if code in self.codes:
-                return code, None
-            return None, rules.township_code_error(code) or \
-                _("区划代码“%(c)s”不是您管辖范围内的乡镇") % {"c": code}
-        if not name:
-            return None, _("请填写乡镇名称或区划代码")
-        found = self.by_name.get(name, set())
-        if len(found) == 1:
-            return next(iter(found)), None
-        if found:
-            return None, _("“%(n)s”有重名，请填写区划代码") % {"n": name}
-        return None, _("在您的管辖范围内找不到乡镇“%(n)s”") % {"n": name}
-
-
 class CourseImport(ImportSpec):
     name = "courses"
     title = "培训班计划表"
@@ -395,14 +377,24 @@ class CourseImport(ImportSpec):
     def start(self, *, actor):
         scope = scoping.user_scope_code(actor)
         visible = Course.objects.visible_to(actor).filter(area_code__startswith=scope or "")
-        return {"actor": actor, "townships": TownshipIndex(scope or ""),
+        return {"actor": actor, "townships": township_index(scope or ""),
                 "courses": {c.pk: c for c in visible}, "seen": {}, "today": timezone.localdate()}
+
+    def begin_write(self, state) -> None:
+        # the courses a row updates, found again under the transaction (DESIGN §1)
+        actor = state["actor"]
+        scope = scoping.user_scope_code(actor) or ""
+        state["courses"] = {c.pk: c for c in Course.objects.visible_to(actor).active()
+                            .filter(area_code__startswith=scope)}
 
     def derive(self, rows: list[ParsedRow], state) -> None:
         for row in rows:
             v = row.values
-            area, message = state["townships"].resolve(code=v.get("area_code"),
-                                                       name=v.get("township"))
+            code = v.get("area_code")
+            area, message = state["townships"].resolve(code=code, county=v.get("county"),
+                                                       township=v.get("township"))
+            if code and message and rules.township_code_error(code):
+                message = rules.township_code_error(code)
             if message:
                 row.error(_("乡镇"), message)
             v["area_code"] = area
@@ -484,7 +476,10 @@ class CourseImport(ImportSpec):
         for row in rows:
             data = {f: row.values.get(f) for f in COURSE_FIELDS}
             if not scoping.in_scope(actor, data["area_code"]):  # never, after validation
-                raise RuntimeError("course import: township out of the actor's scope")
+                raise changed_since_check(row.line, _("乡镇不在您的管辖范围内"))
+            if row.values.get("course_id") is not None and row.values["_course"] is None:
+                message = _("编号为 %(n)s 的培训班已停用或不在您的管辖范围内")
+                raise changed_since_check(row.line, message % {"n": row.values["course_id"]})
             items.append((row.values["_course"], data))
         return upsert_records(Course, items, actor=actor, fields=COURSE_FIELDS)[0]
 
@@ -496,6 +491,7 @@ class CourseImport(ImportSpec):
         for c in queryset.iterator(chunk_size=2000):
             values = {f: getattr(c, f) for f in COURSE_FIELDS}
             values["course_id"] = c.pk
+            values["county"] = names.get(c.area_code[:6], "")
             values["township"] = names.get(c.area_code[:9], "")
             yield [col.format(values.get(col.key)) for col in self.columns]
 

@@ -20,11 +20,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import stamps
+from . import ledger
 from .reader import HeaderMatch, Table, TabularError, find_header, read_table
 from .spec import ImportSpec, Outcome, ParsedRow
 
 CHUNK = 2000
 MAX_ERRORS = 10_000
+MAX_CAUSES = 10_000  # distinct (column, message) pairs counted for the summary
+SUMMARY_MIN_ROWS = 3  # a cause that fails this many rows is said once, before the list
+SUMMARY_RANGES = 12  # line ranges written out per cause ("第 4–39、41、45–50 行")
 SQLITE_IMPORT_CACHE_KIB = 128 * 1024
 
 Progress = Callable[[str, int, int], None]
@@ -48,6 +52,83 @@ class RowError:
     raw: list = field(default_factory=list)
 
 
+def line_ranges(lines) -> list[tuple[int, int]]:
+    """Line numbers as sorted (first, last) runs: 4, 5, 6, 9 → (4, 6), (9, 9)."""
+    return merge_runs([(n, n) for n in lines])
+
+
+def merge_runs(runs) -> list[tuple[int, int]]:
+    """(first, last) runs sorted and merged where they touch or overlap."""
+    merged: list[list[int]] = []
+    for a, b in sorted(runs):
+        if merged and a <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    return [(a, b) for a, b in merged]
+
+
+def format_lines(ranges: list[tuple[int, int]], *, limit: int = SUMMARY_RANGES) -> str:
+    """4–39、41、45–50 (and 等 past `limit` runs), for "第 … 行"."""
+    parts = [str(a) if a == b else f"{a}–{b}" for a, b in ranges[:limit]]
+    text = "、".join(parts)
+    return text + _("等") if len(ranges) > limit else text
+
+
+@dataclass
+class Cause:
+    """One cause of failure — the same message in the same column — and the rows it fails."""
+
+    column: str
+    message: str
+    ranges: list[tuple[int, int]]
+    count: int
+
+    @property
+    def lines(self) -> str:
+        return format_lines(self.ranges)
+
+    def text(self) -> str:
+        """第 4–39、41 行　村：在您的管辖范围内找不到“…”"""
+        where = _("第 %(lines)s 行") % {"lines": self.lines}
+        what = f"{self.column}：{self.message}" if self.column else self.message
+        return f"{where}\u3000{what}"
+
+    def as_dict(self) -> dict:
+        return {"lines": self.lines, "count": self.count, "column": self.column,
+                "message": self.message}
+
+
+class _Causes:
+    """Line runs per (column, message), kept as the rows are checked: the summary covers
+    every error of the file, not only the first MAX_ERRORS kept for the row-by-row list."""
+
+    def __init__(self):
+        self.runs: dict[tuple[str, str], list[list[int]]] = {}
+
+    def note(self, line: int, column: str, message: str) -> None:
+        key = (column, message)
+        runs = self.runs.get(key)
+        if runs is None:
+            if len(self.runs) >= MAX_CAUSES:
+                return
+            runs = self.runs[key] = []
+        if runs and runs[-1][0] <= line <= runs[-1][1] + 1:
+            runs[-1][1] = max(runs[-1][1], line)
+        else:
+            runs.append([line, line])
+
+    def causes(self, min_rows: int) -> list[Cause]:
+        out = []
+        for (column, message), runs in self.runs.items():
+            ranges = merge_runs(runs)
+            count = sum(b - a + 1 for a, b in ranges)
+            if count >= min_rows:
+                out.append(Cause(column, message, ranges, count))
+        out.sort(key=lambda c: (-c.count, c.ranges[0][0]))
+        return out
+
+
 @dataclass
 class Report:
     total: int = 0
@@ -57,10 +138,31 @@ class Report:
     header_row: int = 0
     headers: list[str] = field(default_factory=list)
     mapping: dict[int, str] = field(default_factory=dict)
+    _causes: _Causes = field(default_factory=_Causes, repr=False)
 
     @property
     def ok(self) -> bool:
         return self.error_rows == 0
+
+    def add_error(self, line: int, column: str, message: str, raw=None) -> None:
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append(RowError(line, column, message, raw or []))
+        self._causes.note(line, column, message)
+
+    def summary(self, min_rows: int = SUMMARY_MIN_ROWS) -> list[Cause]:
+        """The causes that fail many rows, each said once with the rows it covers (most rows
+        first), to show before the row-by-row list: on a phone, 36 rows of one wrong village
+        name read as one line."""
+        return self._causes.causes(min_rows)
+
+
+def changed_since_check(line: int, message: str) -> TabularError:
+    """For a spec's write(): under the import's transaction, a row no longer passes what
+    validation allowed (someone changed the records meanwhile). Raised, it rolls the whole
+    file back."""
+    message = str(message).rstrip("。")
+    return TabularError(_("第 %(line)s 行：%(message)s。校验之后数据有变化，未写入任何数据，"
+                          "请核对后重新导入。") % {"line": line, "message": message})
 
 
 def _noop(phase: str, done: int, total: int) -> None:
@@ -109,8 +211,7 @@ def _collect(report: Report, rows: list[ParsedRow]) -> None:
         if row.errors:
             report.error_rows += 1
             for column, message in row.errors:
-                if len(report.errors) < MAX_ERRORS:
-                    report.errors.append(RowError(row.line, column, message, row.raw))
+                report.add_error(row.line, column, message, row.raw)
 
 
 @contextmanager
@@ -166,8 +267,7 @@ def validate(spec: ImportSpec, table: Table, *, actor, mapping=None,
             progress("validate", done, total)
     for line, column, message in spec.finish(state):
         report.error_rows += 1
-        if len(report.errors) < MAX_ERRORS:
-            report.errors.append(RowError(line, column, message))
+        report.add_error(line, column, message)
     report.errors.sort(key=lambda e: e.line)
     return report, state
 
@@ -183,7 +283,9 @@ def commit(spec: ImportSpec, table: Table, *, actor, mapping=None,
     compiled = spec.compile(mapping)
     outcome = Outcome()
     done = 0
-    with _bulk_work(), _database_tuned_for_import(), transaction.atomic(), stamps.deferred():
+    with _bulk_work(), _database_tuned_for_import(), transaction.atomic(), stamps.deferred(), \
+            ledger.recording() as written:
+        spec.begin_write(state)
         for chunk in _chunks(_body(table, report.header_row), CHUNK):
             rows = [spec.parse_row(line, cells, mapping, compiled) for line, cells in chunk]
             spec.derive(rows, state)
@@ -194,6 +296,8 @@ def commit(spec: ImportSpec, table: Table, *, actor, mapping=None,
             done += len(rows)
             progress("commit", done, report.total)
         spec.finalize(state)
+        # CONVENTIONS: every row written is visible to the actor, or the import rolls back
+        written.verify(actor)
     report.outcome = outcome
     return report
 

@@ -44,6 +44,7 @@ INLINE_MAX_BYTES = 1024 * 1024
 INLINE_MAX_UNPACKED = 8 * 1024 * 1024
 MAX_UPLOAD_BYTES = getattr(settings, "FUPIN_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 STALE_SECONDS = 120
+SUMMARY_SHOWN = 50  # causes shown on the page (the error report has them all)
 
 
 def _key(job_id) -> str:
@@ -178,8 +179,11 @@ def job_run(job: ImportJob, *, commit: bool) -> ImportJob:
     job.mapping = {str(k): v for k, v in report.mapping.items()}
     job.error_rows = report.error_rows
     job.errors = [[e.line, e.column, e.message] for e in report.errors[:1000]]
+    summary = report.summary()
+    job.error_summary = [c.as_dict() for c in summary[:SUMMARY_SHOWN]]
     if not report.ok:
-        content = build_error_report(spec=spec, headers=report.headers, errors=report.errors)
+        content = build_error_report(spec=spec, headers=report.headers, errors=report.errors,
+                                     summary=summary)
         job.error_report.save(f"{job.pk}.errors", ContentFile(content), save=False)
         return _finish(job, status=ImportJob.Status.INVALID,
                        message=_("%(n)s 行有错误，未写入任何数据。请修改后重新上传。")

@@ -168,7 +168,8 @@ class ImportSpec:
         return row
 
     # The importer calls these in order: start → derive + check (per chunk) → finish, and,
-    # when nothing failed, derive + write (per chunk, inside one transaction) → finalize.
+    # when nothing failed, inside one transaction: begin_write → derive + write (per chunk)
+    # → finalize; then it checks that every record written is visible to the actor.
     def start(self, *, actor):
         """State carried across chunks (indexes for duplicates, resolved areas, …)."""
         return {"actor": actor}
@@ -182,6 +183,11 @@ class ImportSpec:
     def finish(self, state) -> list[tuple[int, str, str]]:
         """Errors only visible once every row is seen: (line, column label, message)."""
         return []
+
+    def begin_write(self, state) -> None:
+        """The transaction has begun: forget look-ups cached while validating, so that
+        write() finds the records it reaches again, under the transaction, and refuses
+        (raises importer.changed_since_check) a row that no longer passes."""
 
     def write(self, rows: list[ParsedRow], state) -> Outcome:
         raise NotImplementedError

@@ -58,3 +58,17 @@ def login(client):
         return c
 
     return _login
+
+
+@pytest.fixture
+def scope_users(demo_users):
+    """A user who may import at each scope level that imports (DESIGN §1), every scope
+    holding 陈家壕社区 (village_b's village): village, township, county, and city (an
+    administrator scoped to the city, not a superuser, so that the scope really applies)."""
+    from fupin.accounts.services import user_upsert
+    from fupin.core.roles import Role
+
+    city, _changed = user_upsert(username="city_admin", role=Role.ADMIN, scope_code="5108",
+                                 password=TEST_PASSWORD, full_name="市级管理员")
+    return {"village": demo_users["village_b"], "township": demo_users["lizhou_township"],
+            "county": demo_users["lizhou_county"], "city": city}

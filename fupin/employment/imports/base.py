@@ -11,13 +11,13 @@ from typing import NamedTuple
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from fupin.areas.lookup import COUNTY_SYNONYMS, PlaceIndex, village_index
 from fupin.core import codes, personal, scoping
 from fupin.core.roles import can_write
-from fupin.core.tabular.importer import upsert_records
+from fupin.core.tabular.importer import changed_since_check, upsert_records
 from fupin.core.tabular.spec import Col, ImportSpec, Outcome, ParsedRow
 from fupin.registry.fields import persons_by_id_number
 from fupin.registry.identity import IdNumberError, parse_id_number
-from fupin.registry.imports import VillageIndex
 
 from .. import rules
 from ..models import Channel
@@ -134,9 +134,18 @@ class RecordImport(ImportSpec):
         """(key, model values) of a valid row: the key finds the record it updates."""
         raise NotImplementedError
 
+    def refuse_write(self, row: ParsedRow, key, record, state) -> str | None:
+        """Under the write transaction: why this row may no longer write (the record it
+        names has gone out of reach since validation), or None."""
+        return None
+
     def write(self, rows: list[ParsedRow], state) -> Outcome:
         keyed = [self.keyed_data(row, state) for row in rows]
         found = self.existing([key for key, _data in keyed], state)
+        for row, (key, _data) in zip(rows, keyed, strict=True):
+            message = self.refuse_write(row, key, found.get(key), state)
+            if message:
+                raise changed_since_check(row.line, message)
         outcome, written = upsert_records(
             self.model, [(found.get(key), data) for key, data in keyed], actor=state["actor"])
         self.written(written, state)
@@ -210,11 +219,22 @@ class PersonRecordImport(RecordImport):
     def key_of(self, data: dict):
         return (data["person_id"], *(data.get(f) for f in self.key_fields))
 
+    def person_of(self, row: ParsedRow, state) -> PersonRef:
+        """The row's person, as found again under the write transaction."""
+        person = state["persons"].get(row.values["id_number"])
+        if person is None:
+            raise changed_since_check(row.line, _(
+                "身份证号对应的人员已不在您的管辖范围内或已停用"))
+        return person
+
     def keyed_data(self, row: ParsedRow, state) -> tuple:
-        person = state["persons"][row.values["id_number"]]
+        person = self.person_of(row, state)
         data = {**self.values_of(row.values), "person_id": person.pk,
                 "area_code": person.area_code}
         return self.key_of(data), data
+
+    def begin_write(self, state) -> None:
+        state["persons"] = {}  # found again, visible and active, under the transaction
 
     def write(self, rows: list[ParsedRow], state) -> Outcome:
         self.persons(rows, state)
@@ -255,14 +275,18 @@ class PersonRecordImport(RecordImport):
             yield [col.format(values.get(col.key)) for col in self.columns]
 
 
-def _villages(state) -> VillageIndex:
+COUNTY_COLUMN = Col("county", "区县", synonyms=COUNTY_SYNONYMS,
+                    help="区县名称，可不填；村名重名时用于区分")
+
+
+def _villages(state) -> PlaceIndex:
     if "villages" not in state:
-        state["villages"] = VillageIndex(scoping.user_scope_code(state["actor"]) or "")
+        state["villages"] = village_index(scoping.user_scope_code(state["actor"]) or "")
     return state["villages"]
 
 
-def resolve_village(state, *, code=None, township=None, village=None):
-    """(village code, None) or (None, message), within the uploader's scope."""
-    if village and village.isdigit():
-        code, village = village, None
-    return _villages(state).resolve(code=code, township=township, village=village)
+def resolve_village(state, *, code=None, county=None, township=None, village=None):
+    """(village code, None) or (None, message), within the uploader's scope (names by the
+    shared look-up, areas/lookup.py: full or short, with or without township and county)."""
+    return _villages(state).resolve(code=code, county=county, township=township,
+                                    village=village)

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from fupin.core import scoping
+from fupin.core.tabular.importer import changed_since_check
 from fupin.core.tabular.spec import Col, Outcome, register
 
 from .. import rules
@@ -30,6 +31,10 @@ class PlacementImport(PersonRecordImport):
             help="公益性岗位台账导出的编号；或不填编号，填岗位名称和岗位所在村"),
         Col("post_name", "岗位名称", max_length=100, synonyms=("岗位", "公益性岗位名称"),
             help="与“岗位所在村”一起找到岗位"),
+        Col("post_county", "岗位所在区县", synonyms=("岗位所在县",),
+            help="可不填；岗位所在村重名时用于区分"),
+        Col("post_township", "岗位所在乡镇", synonyms=("岗位所在乡镇（街道）",),
+            help="可不填；岗位所在村重名时用于区分"),
         Col("post_village", "岗位所在村", synonyms=("岗位所在村代码", "岗位区划代码"),
             help="村名或 12 位村级区划代码"),
         Col("start_date", "上岗日期", kind="date", required=True,
@@ -61,7 +66,9 @@ class PlacementImport(PersonRecordImport):
             if v.get("post_id") is not None:
                 wanted_ids.add(v["post_id"])
             elif v.get("post_name") and v.get("post_village"):
-                area, message = resolve_village(state, village=v["post_village"])
+                area, message = resolve_village(
+                    state, county=v.get("post_county"), township=v.get("post_township"),
+                    village=v["post_village"])
                 v["_post_area"], v["_post_area_error"] = area, message
                 if area:
                     wanted_names.add((area, v["post_name"]))
@@ -184,10 +191,24 @@ class PlacementImport(PersonRecordImport):
         return (data["person_id"], data["post_id"], data["start_date"])
 
     def keyed_data(self, row, state) -> tuple:
-        person = state["persons"][row.values["id_number"]]
+        person = self.person_of(row, state)
+        post = row.values["_post"]
+        if post is None:
+            raise changed_since_check(row.line, _("岗位已停用或不在您的管辖范围内"))
         data = {**self.values_of(row.values), "person_id": person.pk,
-                "post_id": row.values["_post"].pk, "area_code": person.area_code}
+                "post_id": post.pk, "area_code": person.area_code}
         return self.key_of(data), data
+
+    def refuse_write(self, row, key, record, state):
+        post = row.values["_post"]
+        if record is None and not post.visible:
+            return _("岗位“%(post)s”不在您的管辖范围内：只能修改已有的安置记录") % {
+                "post": post.name}
+        return None
+
+    def begin_write(self, state) -> None:
+        super().begin_write(state)
+        state["posts"] = {}  # found again under the transaction
 
     def write(self, rows, state) -> Outcome:
         self.posts(rows, state)

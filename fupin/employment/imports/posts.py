@@ -12,6 +12,7 @@ from fupin.core.tabular.spec import Col, register
 
 from ..models import Placement, WelfarePost
 from .base import (
+    COUNTY_COLUMN,
     POST_KIND_SYNONYMS,
     RecordImport,
     _code,
@@ -31,6 +32,7 @@ class PostImport(RecordImport):
         Col("kind", "岗位类型", kind="choice", required=True,
             choices=_code("welfare_post_kind"), choice_synonyms=POST_KIND_SYNONYMS,
             synonyms=("岗位类别", "岗位性质")),
+        COUNTY_COLUMN,
         Col("township", "乡镇", synonyms=("乡镇（街道）", "所在乡镇", "街道"),
             help="乡镇（街道）名称；或只填“区划代码”"),
         Col("village", "村", synonyms=("村（社区）", "岗位所在村", "所在村", "行政村")),
@@ -53,7 +55,8 @@ class PostImport(RecordImport):
         for row in rows:
             v = row.values
             area, message = resolve_village(state, code=v.get("area_code"),
-                                             township=v.get("township"), village=v.get("village"))
+                                             county=v.get("county"), township=v.get("township"),
+                                             village=v.get("village"))
             if message:
                 row.error(self.column("village").label, message)
             v["_area"] = area
@@ -113,23 +116,31 @@ class PostImport(RecordImport):
         return key, {**self.values_of(v), "area_code": v["_area"]}
 
     def existing(self, keys, state) -> dict:
+        # under the write transaction: only posts the uploader may see (DESIGN §1)
+        posts = WelfarePost.objects.visible_to(state["actor"]).active()
         ids = [k[1] for k in keys if k[0] == "id"]
         names = [k for k in keys if k[0] == "name"]
-        out = {("id", p.pk): p for p in WelfarePost.objects.active().filter(pk__in=ids)}
+        out = {("id", p.pk): p for p in posts.filter(pk__in=ids)}
         if names:
-            for p in WelfarePost.objects.active().filter(
+            for p in posts.filter(
                     area_code__in={k[1] for k in names}, name__in={k[2] for k in names}):
                 out.setdefault(("name", p.area_code, p.name), p)
         return out
+
+    def refuse_write(self, row, key, record, state):
+        if key[0] == "id" and record is None:
+            return _("岗位编号 %(id)s 不存在、已停用或不在您的管辖范围内") % {"id": key[1]}
+        return None
 
     def export_ordering(self, queryset):
         return queryset.order_by("area_code", "name", "pk")
 
     def export_rows(self, queryset, *, reveal: bool):
-        names = dict(Area.objects.filter(level__in=["township", "village"])
+        names = dict(Area.objects.filter(level__in=["county", "township", "village"])
                      .values_list("code", "name"))
         for post in queryset.iterator(chunk_size=2000):
-            values = {"post_id": post.pk, "township": names.get(post.area_code[:9], ""),
+            values = {"post_id": post.pk, "county": names.get(post.area_code[:6], ""),
+                      "township": names.get(post.area_code[:9], ""),
                       "village": names.get(post.area_code, ""), "area_code": post.area_code,
                       **{f: getattr(post, f) for f in self.record_fields}}
             yield [col.format(values.get(col.key)) for col in self.columns]

@@ -41,6 +41,12 @@ class Command(BaseCommand):
         except TabularError as exc:
             raise CommandError(exc.message) from exc
         if not report.ok:
+            summary = report.summary()
+            if summary:  # each cause that fails many rows once, before the row-by-row list
+                self.stderr.write(_("主要错误："))
+                for cause in summary[:50]:
+                    self.stderr.write(cause.text())
+                self.stderr.write(_("逐行错误："))
             for e in report.errors[:200]:
                 self.stderr.write(_("第 %(line)s 行 %(column)s：%(message)s") % {
                     "line": e.line, "column": e.column, "message": e.message})
