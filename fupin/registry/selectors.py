@@ -20,6 +20,8 @@ PERSONAL_DATA_ROLES = frozenset({Role.ADMIN, Role.COUNTY_OFFICER, Role.TOWNSHIP_
 ID_RE = re.compile(r"^\d{17}[\dX]$")
 PHONE_RE = re.compile(r"^1\d{10}$")
 PINYIN_RE = re.compile(r"^[a-z]+$")
+# the national system's person number (人编号 / 人口编号): a long string of digits
+NATIONAL_NUMBER_RE = re.compile(r"^\d{8,30}$")
 
 
 def can_see_personal(user) -> bool:
@@ -29,15 +31,18 @@ def can_see_personal(user) -> bool:
 
 def person_search(qs: QuerySet, q: str) -> QuerySet:
     """By name, by pinyin (full or initials: "zs" finds 张三), by ID number or phone (exact,
-    through the keyed hash — the clear values are not in the database)."""
+    through the keyed hash — the clear values are not in the database), by the national
+    system's person number (exact)."""
     q = clean_text(q).replace(" ", "")
     if not q:
         return qs
     upper = q.upper()
     if ID_RE.match(upper):
-        return qs.filter(id_number_hash=crypto.blind_index(upper))
+        return qs.filter(Q(id_number_hash=crypto.blind_index(upper)) | Q(national_number=upper))
     if PHONE_RE.match(q):
         return qs.filter(phone_hash=crypto.blind_index(q))
+    if NATIONAL_NUMBER_RE.match(q):
+        return qs.filter(national_number=q)
     lower = q.lower()
     if PINYIN_RE.match(lower):
         if connection.vendor == "sqlite":

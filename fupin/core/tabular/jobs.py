@@ -147,7 +147,8 @@ def job_run(job: ImportJob, *, commit: bool, table=None) -> ImportJob:
     job.error_rows = report.error_rows
     job.errors = [[e.line, e.column, e.message] for e in report.errors[:1000]]
     if not report.ok:
-        content = build_error_report(spec=spec, headers=report.headers, errors=report.errors)
+        content = build_error_report(spec=spec, headers=report.headers, errors=report.errors,
+                                     ignored=report.ignored)
         job.error_report.save(f"errors-{job.pk}.xlsx", ContentFile(content), save=False)
         return _finish(job, status=ImportJob.Status.INVALID,
                        message=_("%(n)s 行有错误，未写入任何数据。请修改后重新上传。")

@@ -8,7 +8,9 @@ import io
 import xlsxwriter
 
 
-def build_error_report(*, spec, headers: list[str], errors) -> bytes:
+def build_error_report(*, spec, headers: list[str], errors, ignored=()) -> bytes:
+    """`ignored`: header texts of the columns the import did not use, listed on a second
+    sheet so that the user sees what was left out."""
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True})
     sheet = book.add_worksheet("错误")
@@ -34,5 +36,11 @@ def build_error_report(*, spec, headers: list[str], errors) -> bytes:
             if value not in (None, ""):
                 sheet.write_string(r, 2 + c, str(value))
     sheet.freeze_panes(1, 2)
+    if ignored:
+        notes = book.add_worksheet("已忽略的列")
+        notes.write_string(0, 0, "未使用、已忽略的列", head)
+        notes.set_column(0, 0, 30)
+        for r, title in enumerate(ignored, start=1):
+            notes.write_string(r, 0, str(title))
     book.close()
     return out.getvalue()

@@ -22,7 +22,7 @@ class Col:
 
     key: str
     label: str
-    kind: str = "text"  # text|int|decimal|date|id_number|phone|bank_account|bool|choice
+    kind: str = "text"  # text|int|decimal|date|year|id_number|phone|bank_account|bool|choice
     synonyms: tuple[str, ...] = ()
     required: bool = False
     choices: Callable[[], dict[str, str]] | None = None  # code → label
@@ -108,6 +108,9 @@ class ImportSpec:
     columns: list[Col] = []
     instructions: list[str] = []
     model = None
+    # A dated spec's rows report a state as of the file's date (the national system's
+    # export, DESIGN §2): `start` also takes `as_of`, the date given to the import, or None.
+    dated: bool = False
 
     # --- headers ------------------------------------------------------------------------
     def column(self, key: str) -> Col:
@@ -170,7 +173,8 @@ class ImportSpec:
     # The importer calls these in order: start → derive + check (per chunk) → finish, and,
     # when nothing failed, derive + write (per chunk, inside one transaction) → finalize.
     def start(self, *, actor):
-        """State carried across chunks (indexes for duplicates, resolved areas, …)."""
+        """State carried across chunks (indexes for duplicates, resolved areas, …).
+        A `dated` spec's start also takes `as_of`."""
         return {"actor": actor}
 
     def derive(self, rows: list[ParsedRow], state) -> None:
