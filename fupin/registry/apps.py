@@ -23,6 +23,9 @@ class RegistryConfig(AppConfig):
         nav.register(NavEntry(key="incomplete", label=_("登记待完善"),
                               url=reverse_lazy("registry:incomplete"), icon="clipboard-check",
                               order=12))
+        nav.register(NavEntry(key="national", label=_("国办系统比对"),
+                              url=reverse_lazy("registry:national"), icon="arrow-left-right",
+                              order=14))
         nav.register(NavEntry(key="imports", label=_("导入"),
                               url=reverse_lazy("core:import_list"), icon="upload", order=80))
         for order, key, title in [(10, "identity", _("基本信息")),

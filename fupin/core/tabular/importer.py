@@ -117,9 +117,10 @@ def locate(spec: ImportSpec, table: Table, mapping: dict[int, str] | None = None
     missing = spec.missing_required(match.mapping.values())
     if missing or match.duplicates:
         unknown = [t for _i, t in match.unknown if not spec.ignored(t)]
-        by_key = {}
-        for i, text in enumerate(headers):
-            key = spec.matcher()(text) if text else None
+        by_key: dict[str, list[str]] = {}
+        matcher = spec.matcher()
+        for text in headers:
+            key = matcher(text) if text else None
             if key in match.duplicates:
                 by_key.setdefault(key, []).append(text)
         duplicates = [f"{spec.column(k).label}（{'、'.join(by_key.get(k, []))}）"

@@ -22,7 +22,8 @@ class Command(BaseCommand):
                             help=_("指定某列对应的字段（字段写英文名或中文列名；留空表示忽略该列），"
                                    "可重复"))
         parser.add_argument("--report-date", dest="report_date", default="",
-                            help=_("文件数据的日期（如国办系统导出的日期 2017-10-31），默认导入当天"))
+                            help=_("文件数据的日期（如国办系统导出的日期 2017-10-31），"
+                                   "默认导入当天"))
 
     def handle(self, *args, spec, file, username, mappings=(), report_date="", **options):
         self.verbosity = options.get("verbosity", 1)

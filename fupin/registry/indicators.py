@@ -1,0 +1,19 @@
+"""The registry's indicator: people whose national-system report disagrees with the records
+(DESIGN §2 reconciliation, 基本信息准、就业状态清). The conditions are the reconciliation
+page's own (registry/reconciliation.py), non-correlated `pk IN (…)` sets limited to the
+areas being computed. It counts the records as they stand: a report, an employment record
+or a member changes the area's stamp, and the figure is recomputed."""
+
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from fupin.core.indicators import Indicator, Source, registry
+
+from .models import Person
+from .reconciliation import any_condition
+
+registry.add_source(Source("national_mismatches", lambda p: Person.objects.active().filter(
+    any_condition(p.limit))))
+registry.add(Indicator("national_mismatch", _("与国办系统不一致人数"), _("人"), 70,
+                       "national_mismatches", lambda p: Count("pk"), group=_("国办系统比对"),
+                       help=_("国办系统报告的务工、家庭人数或成员与档案不一致、尚未核实的人数")))

@@ -1,0 +1,173 @@
+"""Reconciliation with the national poverty information system (DESIGN §2, 基本信息准、就业状态清):
+the people whose national report (NationalReport, written by the person import) disagrees with
+the records, per village, with the disagreement in words and the fix a village worker makes.
+
+Every condition is a non-correlated `pk IN (…)` / `household_id IN (…)` set (the database
+builds each set once per query and probes it per row; CONVENTIONS, benchmarks §4), so that the
+same conditions serve the pages and the indicator (`registry/indicators.py`) at city scale:
+one GROUP BY per page, no loop over people.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+
+from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
+from django.db.models.functions import Substr
+from django.utils.translation import gettext_lazy as _
+
+from fupin.areas.models import Area
+from fupin.core import codes
+
+from .models import EmploymentStatus, Household, NationalReport, Person
+
+HEAD = "01"
+EMPLOYED = [EmploymentStatus.EMPLOYED, EmploymentStatus.VENTURE, EmploymentStatus.WELFARE_POST]
+
+# the kinds of disagreement, in the order the list shows them
+KINDS = {
+    "working_unrecorded": _("国办系统显示务工，但没有就业记录"),
+    "employed_unreported": _("有就业记录，但国办系统显示未务工"),
+    "size_differs": _("家庭人数与国办系统不一致"),
+    "not_listed": _("在册成员，国办系统最近一次数据中没有此人"),
+}
+
+
+def _same(qs: QuerySet) -> QuerySet:
+    return qs
+
+
+def conditions(limit: Callable[[QuerySet], QuerySet] = _same) -> dict[str, Q]:
+    """One condition on Person per kind. `limit` narrows the sets to the areas being computed
+    (the indicator's Period.limit); the pages pass none, the scope applies to the people."""
+    reports = NationalReport.objects.filter(retired_at__isnull=True)
+    current = limit(reports.filter(outdated_at__isnull=True, listed=True))
+    outdated = limit(reports.filter(outdated_at__isnull=False)).values("person_id")
+    employed = Q(employment_status__in=EMPLOYED)
+    # households whose national size differs from their members today: one GROUP BY
+    sized = limit(Household.objects.filter(national_size__isnull=False,
+                                           retired_at__isnull=True)) \
+        .annotate(members_now=Count("members", filter=Q(members__retired_at__isnull=True))) \
+        .exclude(members_now=F("national_size")).values("pk")
+    covered = limit(Household.objects.filter(national_reported_on__isnull=False,
+                                             retired_at__isnull=True)).values("pk")
+    # listed by the latest national file of the person's household (a join inside the set,
+    # not a correlation with the outer row)
+    listed_latest = limit(reports.filter(
+        listed=True, reported_on__gte=F("person__household__national_reported_on"))) \
+        .values("person_id")
+    return {
+        "working_unrecorded": Q(pk__in=current.filter(working=True).values("person_id"))
+        & ~employed,
+        "employed_unreported": Q(pk__in=current.filter(working=False).values("person_id"))
+        & employed,
+        "size_differs": Q(relation=HEAD, household_id__in=sized) & ~Q(pk__in=outdated),
+        "not_listed": Q(household_id__in=covered) & ~Q(pk__in=listed_latest)
+        & ~Q(pk__in=outdated),
+    }
+
+
+def any_condition(limit: Callable[[QuerySet], QuerySet] = _same) -> Q:
+    q = Q()
+    for cond in conditions(limit).values():
+        q |= cond
+    return q
+
+
+def mismatch_people(*, user) -> QuerySet:
+    """Every person in the user's scope whose national report disagrees with the records."""
+    return Person.objects.visible_to(user).active().filter(any_condition())
+
+
+def mismatch_counts(*, user, area: str) -> tuple[dict, list[dict]]:
+    """The area's counts (total and per kind) and the same per child area, most first:
+    one GROUP BY over the people of the scope."""
+    length = {2: 4, 4: 6, 6: 9, 9: 12}.get(len(area))
+    qs = mismatch_people(user=user).filter(area_code__startswith=area)
+    kinds = conditions()
+    aggregates = {"total": Count("pk"),
+                  **{k: Count("pk", filter=q) for k, q in kinds.items()}}
+    if length is None:
+        return qs.aggregate(**aggregates), []
+    rows = list(qs.annotate(child=Substr("area_code", 1, length)).values("child")
+                .annotate(**aggregates).order_by("child"))
+    names = dict(Area.objects.filter(code__in=[r["child"] for r in rows])
+                 .values_list("code", "name"))
+    children = [{"code": r["child"], "name": names.get(r["child"], r["child"]),
+                 **{k: r[k] for k in aggregates}} for r in rows]
+    total = {k: sum(c[k] for c in children) for k in aggregates}
+    return total, sorted(children, key=lambda c: -c["total"])
+
+
+def village_mismatches(*, user, village: str) -> QuerySet:
+    """A village's working list: each person with a flag per kind of disagreement."""
+    flags = {f"is_{k}": Case(When(q, then=Value(True)), default=Value(False),
+                             output_field=BooleanField())
+             for k, q in conditions().items()}
+    return (mismatch_people(user=user).filter(area_code=village)
+            .select_related("household", "national_report").annotate(**flags))
+
+
+# --- what a row says, and its one-click fixes -------------------------------------------------
+
+_PROVINCES = ("北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏",
+              "浙江", "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "广西",
+              "海南", "重庆", "贵州", "云南", "西藏", "陕西", "甘肃", "青海", "宁夏", "新疆",
+              "台湾", "香港", "澳门")
+
+
+def place_of(report: NationalReport) -> str:
+    """The work_place code an employment record would carry, from the report: its 务工状况,
+    or its 务工所在地 when it names a province ("" when it cannot be told)."""
+    place = codes.WORK_STATUS_PLACE.get(report.work_status, "")
+    if place:
+        return place
+    text = report.work_location or ""
+    if text.startswith(_PROVINCES) or "省外" in text:
+        return "04"
+    if text.startswith("四川") or "省内" in text:
+        return "03"
+    return ""
+
+
+def start_of(report: NationalReport) -> datetime.date | None:
+    """The first day of the months of work the report counts back from its date."""
+    months = report.work_months
+    if not months:
+        return None
+    index = report.reported_on.year * 12 + report.reported_on.month - 1 - (months - 1)
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def page_rows(people) -> list[tuple[Person, list[str]]]:
+    """The rows of one page of village_mismatches with their disagreements in words; the
+    page's households' member counts come from one GROUP BY."""
+    people = list(people)
+    members = dict(Person.objects.filter(
+        household_id__in={p.household_id for p in people}, retired_at__isnull=True)
+        .values("household_id").annotate(n=Count("pk")).values_list("household_id", "n"))
+    return [(p, describe(p, members.get(p.household_id, 0))) for p in people]
+
+
+def describe(person, members: int) -> list[str]:
+    """The disagreements of one row of village_mismatches, in Chinese."""
+    out = []
+    report = getattr(person, "national_report", None)
+    said = report.summary if report is not None else ""
+    if person.is_working_unrecorded:
+        out.append(_("国办系统（%(day)s）：%(said)s；档案：%(status)s，没有在岗的就业记录") % {
+            "day": report.reported_on, "said": said,
+            "status": person.get_employment_status_display() or _("未就业")})
+    if person.is_employed_unreported:
+        out.append(_("档案：%(status)s%(where)s；国办系统（%(day)s）：%(said)s") % {
+            "status": person.get_employment_status_display(),
+            "where": f"（{person.employer}）" if person.employer else "",
+            "day": report.reported_on, "said": said})
+    if person.is_size_differs:
+        out.append(_("国办系统家庭人数 %(n)s 人，档案在册 %(m)s 人") % {
+            "n": person.household.national_size, "m": members})
+    if person.is_not_listed:
+        out.append(_("国办系统 %(day)s 的数据列有本户，但没有此人") % {
+            "day": person.household.national_reported_on})
+    return [str(s) for s in out]
