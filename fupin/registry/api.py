@@ -19,10 +19,11 @@ class HouseholdSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Household
-        fields = ["id", "number", "area_code", "head", "head_name", "identified_year",
+        fields = ["id", "number", "area_code", "head", "head_name", "hamlet", "identified_year",
                   "household_kind", "poverty_status", "exit_year", "poverty_cause", "address",
+                  "national_size", "income_per_capita", "national_reported_on",
                   "version", "retired_at"]
-        read_only_fields = ["head", "version", "retired_at"]
+        read_only_fields = ["head", "national_reported_on", "version", "retired_at"]
         extra_kwargs = {"number": {"validators": []}}
 
 
@@ -38,7 +39,8 @@ class PersonSerializer(serializers.ModelSerializer):
     class Meta:
         model = Person
         fields = ["id", "household", "area_code", "name", "id_number", "id_number_masked",
-                  "birth_date", "gender", "relation", "education", "schooling", "health",
+                  "birth_date", "gender", "relation", "ethnicity", "national_number",
+                  "education", "schooling", "health",
                   "labour_capacity", "skills", "phone", "phone_masked", "bank_name",
                   "bank_account", "bank_account_masked", "wants_training", "training_wish",
                   "wants_work", "work_place_wish", "industry_wish", "expected_wage",

@@ -243,6 +243,12 @@ class PersonImport(ImportSpec):
     model = Person
     # the file's date: the day its national reports (务工状况 …) speak of
     dated = True
+
+    @property
+    def template_columns(self):
+        """What the national system reports is its own, never typed into our template."""
+        national = {*REPORT_FIELDS, "reported_on"}  # the last columns: rows stay aligned
+        return [c for c in self.columns if c.key not in national]
     instructions = [
         "每行一人。第一行是表头，表头上方可以有标题行；“序号”列会被忽略。",
         "同一户的成员填写相同的“户编号”，或相同的“户主身份证号”；每户有且只有一位户主。",

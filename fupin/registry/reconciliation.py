@@ -48,6 +48,7 @@ def conditions(limit: Callable[[QuerySet], QuerySet] = _same) -> dict[str, Q]:
     # households whose national size differs from their members today: one GROUP BY
     sized = limit(Household.objects.filter(national_size__isnull=False,
                                            retired_at__isnull=True)) \
+        .values("pk", "national_size") \
         .annotate(members_now=Count("members", filter=Q(members__retired_at__isnull=True))) \
         .exclude(members_now=F("national_size")).values("pk")
     covered = limit(Household.objects.filter(national_reported_on__isnull=False,

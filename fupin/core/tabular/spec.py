@@ -130,6 +130,12 @@ class ImportSpec:
         index = self._header_index()
         return lambda text: index.get(header_key(text))
 
+    @property
+    def template_columns(self) -> list[Col]:
+        """The columns of the blank template: those a user fills in (a spec may also read
+        columns that only another system's file carries; the instructions list them all)."""
+        return self.columns
+
     def ignored(self, text: str) -> bool:
         return header_key(text) in {header_key(h) for h in IGNORED_HEADERS}
 

@@ -232,3 +232,16 @@ def test_upload_page_and_error_report_list_ignored_columns(demo_users, client):
         client.get(f"/imports/jobs/{job.pk}/errors/").streaming_content)))
     ignored = [r[0] for r in book.get_sheet_by_name("已忽略的列").to_python()[1:]]
     assert "参加大病医疗" in ignored and "饮水" in ignored
+
+
+def test_template_leaves_the_systems_report_columns_out(demo_users):
+    """What the national system reports is never typed into our template; the instructions
+    still say which of its headers are recognised."""
+    from fupin.core.tabular.template import build_template
+
+    book = CalamineWorkbook.from_filelike(io.BytesIO(build_template(persons_import)))
+    header = book.get_sheet_by_name("数据").to_python()[0]
+    assert "务工状况" not in header and "民族" in header and "人编号" in header
+    guide = " ".join(str(c) for row in book.get_sheet_by_name("填写说明").to_python()
+                     for c in row)
+    assert "务工状况" in guide and "识别时间" in guide
