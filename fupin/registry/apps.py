@@ -33,4 +33,14 @@ class RegistryConfig(AppConfig):
                                   (30, "status", _("就业状态"))]:
             person_sections.register(Section(key=key, title=title, order=order,
                                              template=f"registry/sections/{key}.html"))
+        person_sections.register(Section(
+            key="national", title=_("国办系统报告"), order=35,
+            template="registry/sections/national.html",
+            context=lambda request, person: {"report": _national_report(person)}))
         demo.register(demo.DemoStep(key="registry", order=20, run=demo_step))
+
+
+def _national_report(person):
+    from .models import NationalReport
+
+    return NationalReport.objects.filter(person=person).first()

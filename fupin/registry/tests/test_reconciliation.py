@@ -150,8 +150,11 @@ def test_pages_drill_down_and_one_click_fixes(demo_users, client):
     assert resp.status_code == 302
     after = client.get("/registry/national/").content.decode()
     assert 'data-testid="national-row"' not in after and "没有不一致" in after
-    # the navigation has the page
+    # the navigation has the page; the person's page shows the report beside the status
     assert 'href="/registry/national/"' in page
+    person_page = client.get(f"/registry/persons/{head.pk}/").content.decode()
+    assert "国办系统报告" in person_page and "已标记过时" in person_page
+    assert "51080200100100010101" in person_page
 
 
 def test_api_lists_reports_marks_one_outdated_and_counts(demo_users, client):
