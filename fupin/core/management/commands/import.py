@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fupin.core.tabular import importer, parsers
@@ -75,9 +76,12 @@ class Command(BaseCommand):
             raise CommandError(_("“%(spec)s”的数据不带日期，不接受 --report-date")
                                % {"spec": spec.name})
         try:
-            return parsers.parse_date(text)
+            day = parsers.parse_date(text)
         except parsers.CellError as exc:
             raise CommandError(_("--report-date：%(why)s") % {"why": exc.message}) from exc
+        if day > timezone.localdate():
+            raise CommandError(_("--report-date 不能晚于今天"))
+        return day
 
     def _progress(self, phase, done, total):
         """Long imports show progress: a line every 10 %."""
