@@ -529,6 +529,8 @@ class PersonImport(ImportSpec):
                 # an older national file does not undo what a newer one said
                 for k in NATIONAL_HOUSEHOLD_FIELDS:
                     attrs.pop(k, None)
+            elif day:  # a national file covers this household: finalize() notes who it left out
+                state.setdefault("covered", {})[household.pk] = day
             diff = {k: v for k, v in attrs.items() if getattr(household, k) != v}
             if diff:
                 for k, v in diff.items():
@@ -578,6 +580,45 @@ class PersonImport(ImportSpec):
                 h.head_id = heads.get(h.pk)
                 h.version += 1
             writer.update(stale, ["head", "version"], when=now)
+        self._write_unlisted(state)
+
+    def _write_unlisted(self, state) -> None:
+        """A national file that covers a household already registered says, of each of its
+        active members it does not list, that the system has no such person as of its date:
+        written as a report (listed=False), so that the reconciliation reads a plain set
+        instead of comparing every report's date with its household's (DESIGN §2, §7 scale).
+        A member registered later has no report at all, which reads the same."""
+        covered = state.get("covered")
+        if not covered:
+            return
+        now = state["now"]
+        writer = self._writer(state, NationalReport)
+        make = state.setdefault("make_report", importer.instance_factory(NationalReport))
+        blank = _report_values({})
+        blank.update(listed=False, working=None)
+        for part in _slices(sorted(covered), 5000):
+            people = list(Person.objects.filter(household_id__in=part, retired_at__isnull=True)
+                          .values_list("pk", "household_id", "area_code"))
+            stored = {r.person_id: r for r in NationalReport.objects.filter(
+                person_id__in=[pk for pk, _h, _a in people])}
+            new, changed = [], []
+            for pk, household_id, area in people:
+                day = covered[household_id]
+                report = stored.get(pk)
+                if report is None:
+                    new.append(make(person_id=pk, area_code=area, reported_on=day,
+                                    created_at=now, updated_at=now, **blank))
+                elif report.reported_on < day:
+                    if report.listed:
+                        report.outdated_at, report.outdated_reason = None, ""
+                    for k, value in blank.items():
+                        setattr(report, k, value)
+                    report.reported_on, report.area_code = day, area
+                    report.version += 1
+                    report.updated_at = now
+                    changed.append(report)
+            writer.create(new, when=now)
+            writer.update(changed, REPORT_UPDATE_FIELDS, when=now)
 
     # --- export -------------------------------------------------------------------------
     def export_ordering(self, queryset):

@@ -10,10 +10,17 @@ from django.utils.translation import gettext_lazy as _
 from fupin.core.indicators import Indicator, Source, registry
 
 from .models import Person
-from .reconciliation import any_condition
+from .reconciliation import INDICATOR, KIND_INDICATORS, KINDS, any_condition, conditions
+
+GROUP = _("国办系统比对")
 
 registry.add_source(Source("national_mismatches", lambda p: Person.objects.active().filter(
     any_condition(p.limit))))
-registry.add(Indicator("national_mismatch", _("与国办系统不一致人数"), _("人"), 70,
-                       "national_mismatches", lambda p: Count("pk"), group=_("国办系统比对"),
+registry.add(Indicator(INDICATOR, _("与国办系统不一致人数"), _("人"), 70,
+                       "national_mismatches", lambda p: Count("pk"), group=GROUP,
                        help=_("国办系统报告的务工、家庭人数或成员与档案不一致、尚未核实的人数")))
+# one per kind, for the reconciliation page's counts (same source: the same GROUP BY)
+for order, (kind, key) in enumerate(KIND_INDICATORS.items(), start=71):
+    registry.add(Indicator(key, KINDS[kind], _("人"), order, "national_mismatches",
+                           lambda p, kind=kind: Count("pk", filter=conditions(p.limit)[kind]),
+                           group=GROUP))

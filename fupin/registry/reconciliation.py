@@ -14,7 +14,6 @@ import datetime
 from collections.abc import Callable
 
 from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
-from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
 from fupin.areas.models import Area
@@ -53,19 +52,19 @@ def conditions(limit: Callable[[QuerySet], QuerySet] = _same) -> dict[str, Q]:
         .exclude(members_now=F("national_size")).values("pk")
     covered = limit(Household.objects.filter(national_reported_on__isnull=False,
                                              retired_at__isnull=True)).values("pk")
-    # listed by the latest national file of the person's household (a join inside the set,
-    # not a correlation with the outer row)
-    listed_latest = limit(reports.filter(
-        listed=True, reported_on__gte=F("person__household__national_reported_on"))) \
-        .values("person_id")
+    # the import writes, for each member of a covered household that its file left out, a
+    # report saying so (listed=False); a member registered since has no report at all
+    # all reports, retired or not: a plain column set that SQLite probes through its index
+    reported = limit(NationalReport.objects.all()).values("person_id")
+    unlisted = limit(reports.filter(listed=False, outdated_at__isnull=True)).values("person_id")
     return {
         "working_unrecorded": Q(pk__in=current.filter(working=True).values("person_id"))
         & ~employed,
         "employed_unreported": Q(pk__in=current.filter(working=False).values("person_id"))
         & employed,
         "size_differs": Q(relation=HEAD, household_id__in=sized) & ~Q(pk__in=outdated),
-        "not_listed": Q(household_id__in=covered) & ~Q(pk__in=listed_latest)
-        & ~Q(pk__in=outdated),
+        "not_listed": Q(household_id__in=covered)
+        & (~Q(pk__in=reported) | Q(pk__in=unlisted)),
     }
 
 
@@ -76,37 +75,58 @@ def any_condition(limit: Callable[[QuerySet], QuerySet] = _same) -> Q:
     return q
 
 
-def mismatch_people(*, user) -> QuerySet:
-    """Every person in the user's scope whose national report disagrees with the records."""
-    return Person.objects.visible_to(user).active().filter(any_condition())
+def _within(area: str) -> Callable[[QuerySet], QuerySet]:
+    """The sets limited to one area: a report, a household and their people share it."""
+    if not area:
+        return _same
+    if len(area) == 12:
+        return lambda qs: qs.filter(area_code=area)
+    return lambda qs: qs.filter(area_code__startswith=area)
+
+
+def mismatch_people(*, user, area: str = "") -> QuerySet:
+    """Every person in the user's scope (and `area`) whose national report disagrees with
+    the records."""
+    qs = Person.objects.visible_to(user).active()
+    if area:
+        qs = _within(area)(qs)
+    return qs.filter(any_condition(_within(area)))
+
+
+# the indicators (registry/indicators.py) that count each kind, and all of them
+INDICATOR = "national_mismatch"
+KIND_INDICATORS = {k: f"national_{k}" for k in KINDS}
 
 
 def mismatch_counts(*, user, area: str) -> tuple[dict, list[dict]]:
-    """The area's counts (total and per kind) and the same per child area, most first:
-    one GROUP BY over the people of the scope."""
-    length = {2: 4, 4: 6, 6: 9, 9: 12}.get(len(area))
-    qs = mismatch_people(user=user).filter(area_code__startswith=area)
-    kinds = conditions()
-    aggregates = {"total": Count("pk"),
-                  **{k: Count("pk", filter=q) for k, q in kinds.items()}}
-    if length is None:
-        return qs.aggregate(**aggregates), []
-    rows = list(qs.annotate(child=Substr("area_code", 1, length)).values("child")
-                .annotate(**aggregates).order_by("child"))
-    names = dict(Area.objects.filter(code__in=[r["child"] for r in rows])
-                 .values_list("code", "name"))
-    children = [{"code": r["child"], "name": names.get(r["child"], r["child"]),
-                 **{k: r[k] for k in aggregates}} for r in rows]
-    total = {k: sum(c[k] for c in children) for k in aggregates}
-    return total, sorted(children, key=lambda c: -c["total"])
+    """The area's counts (total and per kind) and the same per child area, most first.
+    They are the indicators' stored figures (core/indicators.py: recomputed only where a
+    record changed), so a city page reads a few thousand rows, not half a million people."""
+    from django.utils import timezone
+
+    from fupin.core import indicators as ind
+
+    keys = {INDICATOR: "total", **{v: k for k, v in KIND_INDICATORS.items()}}
+    period = ind.Period(timezone.localdate().year)
+    total, by_child = ind.compute_with_children(
+        area=area, period=period, keys=list(keys), user=user,
+        children=bool(ind.child_length(area)))
+    def named(values):
+        return {keys[k]: int(v or 0) for k, v in (values or {}).items() if k in keys}
+
+    names = dict(Area.objects.filter(code__in=list(by_child)).values_list("code", "name"))
+    children = [{"code": code, "name": names.get(code, code), **named(values)}
+                for code, values in by_child.items() if (values or {}).get(INDICATOR)]
+    return named(total), sorted(children, key=lambda c: (-c["total"], c["code"]))
 
 
 def village_mismatches(*, user, village: str) -> QuerySet:
-    """A village's working list: each person with a flag per kind of disagreement."""
+    """A village's working list: each person with a flag per kind of disagreement (the
+    sets limited to the village: a page reads only its own)."""
     flags = {f"is_{k}": Case(When(q, then=Value(True)), default=Value(False),
                              output_field=BooleanField())
-             for k, q in conditions().items()}
-    return (mismatch_people(user=user).filter(area_code=village)
+             for k, q in conditions(_within(village)).items()}
+    return (mismatch_people(user=user, area=village)
             .select_related("household", "national_report").annotate(**flags))
 
 

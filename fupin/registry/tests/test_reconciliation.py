@@ -97,6 +97,24 @@ def test_household_size_and_a_member_the_file_did_not_list(demo_users):
     assert kinds(village_a, VILLAGE_A)["张大山"] == {"working_unrecorded", "size_differs"}
 
 
+def test_a_later_file_that_leaves_a_member_out(demo_users):
+    load(demo_users)
+    rows = [r for r in national_rows() if r[6] != "张小花"]
+    for row in rows[:2]:
+        row[8] = 2
+    commit(demo_users["lizhou_county"], national_file(rows), as_of=datetime.date(2018, 3, 1))
+    found = kinds(demo_users["village_a"], VILLAGE_A)
+    assert found["张小花"] == {"not_listed"}
+    report = NationalReport.objects.get(person__name="张小花")
+    assert (report.listed, report.reported_on) == (False, datetime.date(2018, 3, 1))
+    # the same file again changes nothing; an older one does not bring her back
+    count = NationalReport.history.count()
+    commit(demo_users["lizhou_county"], national_file(rows), as_of=datetime.date(2018, 3, 1))
+    assert NationalReport.history.count() == count
+    load(demo_users)
+    assert kinds(demo_users["village_a"], VILLAGE_A)["张小花"] == {"not_listed"}
+
+
 def test_marking_a_not_listed_member_outdated(demo_users):
     load(demo_users)
     village_a = demo_users["village_a"]
