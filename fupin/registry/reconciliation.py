@@ -1,11 +1,12 @@
-"""Reconciliation with the national poverty information system (DESIGN §2, 基本信息准、就业状态清):
-the people whose national report (NationalReport, written by the person import) disagrees with
-the records, per village, with the disagreement in words and the fix a village worker makes.
+"""Reconciliation with the national system (DESIGN §2, 基本信息准、就业状态清): the people whose
+national report (NationalReport, written by the person import) disagrees with the records, per
+village, with the disagreement in words and the fix a village worker makes.
 
-Every condition is a non-correlated `pk IN (…)` / `household_id IN (…)` set (the database
-builds each set once per query and probes it per row; CONVENTIONS, benchmarks §4), so that the
-same conditions serve the pages and the indicator (`registry/indicators.py`) at city scale:
-one GROUP BY per page, no loop over people.
+The conditions (`conditions()`) are computed in the database and shared by the pages and the
+indicators (`registry/indicators.py`): a person's one report and household through their
+joins, the household sizes as one non-correlated GROUP BY set; no loop over people. The
+counts per area are the indicators' stored figures; a village's list limits every set to the
+village (benchmarks/README.md §5).
 """
 
 from __future__ import annotations
