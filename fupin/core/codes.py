@@ -63,7 +63,30 @@ SYNONYMS: dict[str, dict[str, str]] = {
     "work_place": {"乡镇内务工": "乡（镇）内务工", "乡镇外县内务工": "乡（镇）外县内务工",
                    "县内": "乡（镇）外县内务工", "省内县外": "县外省内务工",
                    "县外省内": "县外省内务工", "省外": "省外务工"},
+    # the national systems' spellings (全国扶贫开发信息系统, 防返贫监测信息系统)
+    "poverty_status": {"脱贫": "已脱贫", "已脱贫（享受政策）": "已脱贫",
+                       "已脱贫（不享受政策）": "已脱贫", "稳定脱贫": "已脱贫", "贫困": "未脱贫",
+                       "未脱贫户": "未脱贫", "返贫户": "返贫"},
+    "household_kind": {"一般户": "一般贫困户", "一般农户": "一般贫困户", "低保户": "低保贫困户",
+                       "五保户": "特困供养贫困户", "五保贫困户": "特困供养贫困户",
+                       "特困供养户": "特困供养贫困户", "分散供养五保户": "特困供养贫困户"},
+    "poverty_cause": {"缺劳动力": "缺劳力", "缺发展资金": "缺资金",
+                      "因病致贫": "因病", "因残致贫": "因残", "因学致贫": "因学"},
+    "work_status": {"乡镇内务工": "乡（镇）内务工", "乡镇外县内务工": "乡（镇）外县内务工",
+                    "县外省内": "县外省内务工", "省内县外务工": "县外省内务工",
+                    "省内县外": "县外省内务工", "省外": "省外务工", "县内": "县内务工",
+                    "其他": "其他务工", "无": "未务工", "否": "未务工", "未外出务工": "未务工",
+                    "在家务农": "未务工", "务农": "未务工"},
 }
+# 民族 as rosters write it: 汉 for 汉族 (DESIGN §2: the labels of the national forms)
+SYNONYMS["ethnicity"] = {label[:-1]: label for label in labels("ethnicity").values()
+                         if label.endswith("族") and len(label) > 2}
+# 务工状况 that the national system reports as working (DESIGN §2 reconciliation)
+WORKING_STATUSES = ("01", "02", "03", "04", "05", "06")
+NOT_WORKING_STATUS = "09"
+# 务工状况 → the place of an employment record (县内务工 does not say which side of the
+# township line: the worker chooses)
+WORK_STATUS_PLACE = {"01": "01", "02": "02", "03": "03", "04": "04"}
 # 子女 / 子 / 女 depend on the person's gender; the importer resolves them from the ID.
 GENDERED_CHILD = {"子女", "孩子"}
 

@@ -166,6 +166,15 @@ class ImportJob(models.Model):
     def __str__(self):
         return f"{self.filename}（{self.get_status_display()}）"
 
+    @property
+    def ignored_columns(self) -> list[str]:
+        """The file's columns that the import does not use (the page lists them)."""
+        if self.mapping is None or not self.headers:
+            return []
+        from .tabular.importer import ignored_columns
+
+        return ignored_columns(self.headers, self.mapping)
+
 
 class AreaStamp(models.Model):
     """A token per area code that changes, in the same transaction, whenever a record of that

@@ -9,7 +9,7 @@ from fupin.registry.models import Person
 from . import selectors, services
 from .filters import EmploymentFilter, PlacementFilter, VentureFilter, WelfarePostFilter
 from .forms import EmploymentForm, PlacementForm, VentureForm, WelfarePostForm
-from .models import Employment, Placement, Venture, WelfarePost
+from .models import Channel, Employment, Placement, Venture, WelfarePost
 
 PERSON_COLUMNS = [Column("person__name", _("姓名"), link=True),
                   Column("person__id_number_masked", _("身份证号"))]
@@ -34,6 +34,16 @@ class EmploymentResourceBase(Resource):
         if pk.isdigit() and WelfarePost.objects.visible_to(request.user).active().filter(
                 pk=pk).exists():
             out["post"] = int(pk)
+        # prefilled from what the national system reports (registry reconciliation): the
+        # user checks and saves, nothing is written before
+        for key in ("employer", "place", "start_date"):
+            value = request.GET.get(key, "").strip()
+            if value:
+                out[key] = value[:200]
+        channel = request.GET.get("channel", "").strip()
+        by_label = {str(label): value for value, label in Channel.choices}
+        if channel in by_label or channel in dict(Channel.choices):
+            out["channel"] = by_label.get(channel, channel)
         return out
 
     def detail_context(self, *, request, obj) -> dict:

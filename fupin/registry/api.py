@@ -11,7 +11,7 @@ from fupin.core.personal import PersonalDataSerializerMixin
 from . import services
 from .filters import HouseholdFilter, PersonFilter
 from .identity import IdNumberError, parse_id_number
-from .models import PROTECTED, Household, Person
+from .models import PROTECTED, Household, NationalReport, Person
 
 
 class HouseholdSerializer(serializers.ModelSerializer):
@@ -20,10 +20,11 @@ class HouseholdSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Household
-        fields = ["id", "number", "area_code", "head", "head_name", "identified_year",
+        fields = ["id", "number", "area_code", "head", "head_name", "hamlet", "identified_year",
                   "household_kind", "poverty_status", "exit_year", "poverty_cause", "address",
+                  "national_size", "income_per_capita", "national_reported_on",
                   "version", "retired_at"]
-        read_only_fields = ["head", "version", "retired_at"]
+        read_only_fields = ["head", "national_reported_on", "version", "retired_at"]
         extra_kwargs = {"number": {"validators": []}}
 
 
@@ -42,7 +43,8 @@ class PersonSerializer(PersonalDataSerializerMixin, serializers.ModelSerializer)
     class Meta:
         model = Person
         fields = ["id", "household", "area_code", "name", "id_number", "id_number_masked",
-                  "birth_date", "age", "gender", "relation", "education", "schooling", "health",
+                  "birth_date", "age", "gender", "relation", "ethnicity", "national_number",
+                  "education", "schooling", "health",
                   "labour_capacity", "skills", "phone", "phone_masked", "bank_name",
                   "bank_account", "bank_account_masked", "wants_training", "training_wish",
                   "wants_work", "work_place_wish", "industry_wish", "expected_wage",
@@ -114,5 +116,55 @@ class PersonViewSet(ScopedModelViewSet):
         return Response({"value": value})
 
 
+class NationalReportSerializer(serializers.ModelSerializer):
+    person_name = serializers.CharField(source="person.name", read_only=True)
+    national_number = serializers.CharField(source="person.national_number", read_only=True)
+
+    class Meta:
+        model = NationalReport
+        fields = ["id", "person", "person_name", "national_number", "area_code", "reported_on",
+                  "listed", "work_status", "work_months", "work_location", "employer_name",
+                  "post_kind", "post_months", "job_channel", "working", "outdated_at",
+                  "outdated_reason", "version", "retired_at"]
+        read_only_fields = fields
+
+
+class NationalReportViewSet(ScopedModelViewSet):
+    """/api/v1/national-reports/: what the national system reports of each person (written by
+    the person import; read-only here), `POST …/{id}/outdated/` marks one outdated, and
+    `GET …/mismatches/?area=CODE` gives the reconciliation counts of an area and its
+    children (DESIGN §2)."""
+
+    model = NationalReport
+    serializer_class = NationalReportSerializer
+    select_related = ("person",)
+
+    @extend_schema(request=inline_serializer("OutdatedRequest", {
+        "reason": serializers.CharField(required=False, allow_blank=True)}))
+    @action(detail=True, methods=["post"])
+    def outdated(self, request, pk=None):
+        report = self.get_object()
+        report = self._call(services.national_report_mark_outdated, actor=request.user,
+                            person=report.person, reason=str(request.data.get("reason", "")))
+        return Response(self.get_serializer(report).data)
+
+    @extend_schema(responses=inline_serializer("Mismatches", {
+        "area": serializers.CharField(), "total": serializers.DictField(),
+        "children": serializers.ListField(child=serializers.DictField())}))
+    @action(detail=False, methods=["get"])
+    def mismatches(self, request):
+        from fupin.core import scoping
+
+        from .reconciliation import mismatch_counts
+
+        scope = scoping.user_scope_code(request.user)
+        area = request.query_params.get("area", "") or (scope or "")
+        if scope is None or (area and (not area.isdigit() or not area.startswith(scope))):
+            raise exceptions.NotFound()
+        total, children = mismatch_counts(user=request.user, area=area)
+        return Response({"area": area, "total": total, "children": children})
+
+
 router.register("households", HouseholdViewSet, basename="household")
 router.register("persons", PersonViewSet, basename="person")
+router.register("national-reports", NationalReportViewSet, basename="nationalreport")

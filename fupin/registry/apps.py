@@ -23,6 +23,9 @@ class RegistryConfig(AppConfig):
         nav.register(NavEntry(key="incomplete", label=_("登记待完善"),
                               url=reverse_lazy("registry:incomplete"), icon="clipboard-check",
                               order=12))
+        nav.register(NavEntry(key="national", label=_("国办系统比对"),
+                              url=reverse_lazy("registry:national"), icon="arrow-left-right",
+                              order=14))
         nav.register(NavEntry(key="imports", label=_("导入"),
                               url=reverse_lazy("core:import_list"), icon="upload", order=80))
         for order, key, title in [(10, "identity", _("基本信息")),
@@ -30,4 +33,14 @@ class RegistryConfig(AppConfig):
                                   (30, "status", _("就业状态"))]:
             person_sections.register(Section(key=key, title=title, order=order,
                                              template=f"registry/sections/{key}.html"))
+        person_sections.register(Section(
+            key="national", title=_("国办系统报告"), order=35,
+            template="registry/sections/national.html",
+            context=lambda request, person: {"report": _national_report(person)}))
         demo.register(demo.DemoStep(key="registry", order=20, run=demo_step))
+
+
+def _national_report(person):
+    from .models import NationalReport
+
+    return NationalReport.objects.filter(person=person).first()

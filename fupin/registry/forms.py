@@ -5,7 +5,7 @@ from fupin.core import personal
 from fupin.core.forms import ScopedModelForm
 
 from .identity import IdNumberError, parse_id_number
-from .models import Household, Person
+from .models import Household, NationalReport, Person
 
 BOOL_CHOICES = [("", _("未填")), ("true", _("是")), ("false", _("否"))]
 
@@ -17,8 +17,8 @@ def _nullable_bool(value):
 class HouseholdForm(ScopedModelForm):
     class Meta:
         model = Household
-        fields = ["area_code", "number", "identified_year", "household_kind", "poverty_status",
-                  "exit_year", "poverty_cause", "address"]
+        fields = ["area_code", "number", "hamlet", "identified_year", "household_kind",
+                  "poverty_status", "exit_year", "poverty_cause", "address"]
         help_texts = {"number": _("留空则自动编号")}
 
     def __init__(self, *args, **kwargs):
@@ -44,7 +44,8 @@ class PersonForm(ScopedModelForm):
 
     class Meta:
         model = Person
-        fields = ["name", "relation", "education", "schooling", "health", "labour_capacity",
+        fields = ["name", "relation", "ethnicity", "education", "schooling", "health",
+                  "labour_capacity",
                   "skills", "bank_name", "wants_training", "training_wish", "wants_work",
                   "work_place_wish", "industry_wish", "expected_wage"]
 
@@ -114,3 +115,11 @@ class PersonForm(ScopedModelForm):
     def protected_data(self) -> dict:
         # empty on edit = keep the stored value
         return {k: (self.cleaned_data.get(k) or None) for k in self.PROTECTED}
+
+
+class NationalReportForm(ScopedModelForm):
+    """No field is typed: a report is what the national system said (imports write it)."""
+
+    class Meta:
+        model = NationalReport
+        fields: list = []

@@ -25,14 +25,20 @@ from fupin.core.tabular import importer, parsers
 from fupin.core.tabular.spec import Col, ImportSpec, Outcome, ParsedRow, register
 
 from .identity import IdNumberError, parse_id_number
-from .models import Household, Person
-from .services import HEAD, person_prepare
+from .models import Household, NationalReport, Person
+from .services import HEAD, national_report_working, person_prepare
 
 HOUSEHOLD_FIELDS = ["identified_year", "household_kind", "poverty_status", "exit_year",
-                    "poverty_cause"]
-PERSON_FIELDS = ["name", "relation", "education", "schooling", "health", "labour_capacity",
-                 "skills", "bank_name", "wants_training", "training_wish", "wants_work",
-                 "work_place_wish", "industry_wish", "expected_wage"]
+                    "poverty_cause", "hamlet", "national_size", "income_per_capita",
+                    "national_reported_on"]
+PERSON_FIELDS = ["name", "relation", "ethnicity", "national_number", "education", "schooling",
+                 "health", "labour_capacity", "skills", "bank_name", "wants_training",
+                 "training_wish", "wants_work", "work_place_wish", "industry_wish",
+                 "expected_wage"]
+# What the national system reports about a person's work (DESIGN §2): kept as its report
+# (NationalReport), beside the status the five lists derive, never in place of it.
+REPORT_FIELDS = ["work_status", "work_months", "work_location", "employer_name", "post_kind",
+                 "post_months", "job_channel"]
 PROTECTED_FIELDS = ["id_number", "phone", "bank_account"]
 
 
@@ -43,22 +49,27 @@ def _code(name):
 COLUMNS = [
     Col("county", "区县", synonyms=COUNTY_SYNONYMS, help="区县名称，可不填；村名重名时用于区分"),
     Col("township", "乡镇", synonyms=("乡镇（街道）", "乡(镇)", "乡镇名称", "所在乡镇", "镇乡",
-                                       "街道"), help="乡镇（街道）名称；或只填“区划代码”"),
+                                       "街道", "乡"), help="乡镇（街道）名称；或只填“区划代码”"),
     Col("village", "村", synonyms=("村（社区）", "行政村", "村名", "所在村", "村社区", "社区"),
         help="村（社区）名称"),
     Col("area_code", "区划代码", synonyms=("村代码", "行政区划代码", "村级区划代码"),
         help="12 位村级区划代码；填了它可不填乡镇和村名", width=16),
+    Col("hamlet", "自然村", synonyms=("自然村（组）", "村民小组", "组"), max_length=100),
     Col("household_number", "户编号", synonyms=("户号", "家庭编号", "贫困户编号"), width=18,
         help="可留空：同一户按“户主身份证号”归户，新户自动编号"),
     Col("head_id_number", "户主身份证号", kind="id_number",
         synonyms=("户主身份证号码", "户主证件号码", "户主公民身份号码"), width=22),
     Col("head_name", "户主姓名", synonyms=("户主",), help="仅供核对"),
+    Col("national_number", "人编号", synonyms=("人口编号", "人员编号", "成员编号"), width=22,
+        max_length=30, help="全国扶贫开发信息系统（防返贫监测信息系统）的人员编号"),
     Col("name", "姓名", required=True, synonyms=("成员姓名", "劳动力姓名"), max_length=50),
     Col("id_number", "身份证号", kind="id_number", required=True, width=22,
         synonyms=("身份证号码", "公民身份号码", "证件号码", "身份证", "身份证件号码")),
     Col("relation", "与户主关系", required=True, synonyms=("关系",),
         help="户主、配偶、之子、之女……；“子女”按身份证性别归为之子/之女"),
     Col("gender", "性别", help="由身份证号得出；填写时须与身份证一致"),
+    Col("ethnicity", "民族", kind="choice", choices=_code("ethnicity"),
+        choice_synonyms=codes.SYNONYMS["ethnicity"]),
     Col("education", "文化程度", kind="choice", choices=_code("education"),
         choice_synonyms=codes.SYNONYMS["education"]),
     Col("schooling", "在校生状况", kind="choice", choices=_code("schooling"),
@@ -74,12 +85,18 @@ COLUMNS = [
     Col("bank_name", "开户银行", synonyms=("开户行",), max_length=100),
     Col("bank_account", "银行账号", kind="bank_account",
         synonyms=("银行卡号", "账号", "一卡通账号", "社保卡号"), width=24),
-    Col("identified_year", "识别年度", kind="int", synonyms=("识别年份",)),
-    Col("household_kind", "贫困户属性", kind="choice", choices=_code("household_kind")),
-    Col("poverty_status", "脱贫状态", kind="choice", choices=_code("poverty_status")),
-    Col("exit_year", "脱贫年度", kind="int", synonyms=("脱贫年份",)),
+    Col("identified_year", "识别年度", kind="year", synonyms=("识别年份", "识别时间")),
+    Col("household_kind", "贫困户属性", kind="choice", choices=_code("household_kind"),
+        choice_synonyms=codes.SYNONYMS["household_kind"], synonyms=("户属性",)),
+    Col("poverty_status", "脱贫状态", kind="choice", choices=_code("poverty_status"),
+        choice_synonyms=codes.SYNONYMS["poverty_status"], synonyms=("脱贫属性", "贫困户状态")),
+    Col("exit_year", "脱贫年度", kind="year", synonyms=("脱贫年份", "脱贫时间")),
     Col("poverty_cause", "主要致贫原因", kind="choice", choices=_code("poverty_cause"),
-        synonyms=("致贫原因",)),
+        choice_synonyms=codes.SYNONYMS["poverty_cause"], synonyms=("致贫原因",)),
+    Col("national_size", "人数", kind="int", synonyms=("家庭人口数", "家庭人数", "户人数"),
+        help="国办系统的家庭人数（与在册成员数比对）"),
+    Col("income_per_capita", "人均纯收入", kind="decimal",
+        synonyms=("人均纯收入（元）", "家庭人均纯收入", "人均纯收入(元)")),
     Col("wants_training", "培训意愿", kind="bool", synonyms=("是否有培训意愿", "是否愿意培训")),
     Col("training_wish", "培训意向", kind="choice", choices=_code("training_kind"),
         synonyms=("意向培训类型", "培训类型")),
@@ -89,6 +106,18 @@ COLUMNS = [
         choice_synonyms=codes.SYNONYMS["work_place"], synonyms=("意向就业地点",)),
     Col("industry_wish", "意向行业", synonyms=("意向工种", "意向就业行业"), max_length=100),
     Col("expected_wage", "期望月收入", kind="int", synonyms=("期望月收入（元）", "期望工资")),
+    # --- what the national system reports (DESIGN §2): stored as its report, dated ------
+    Col("work_status", "务工状况", kind="choice", choices=_code("work_status"),
+        choice_synonyms=codes.SYNONYMS["work_status"], synonyms=("务工情况",),
+        help="国办系统报告的务工状况：省外务工、县外省内务工、县内务工、未务工……"),
+    Col("work_months", "务工时间（月）", kind="int", synonyms=("务工时间", "务工月数")),
+    Col("work_location", "务工所在地", synonyms=("务工地点（国办）", "务工地"), max_length=200),
+    Col("employer_name", "务工企业名称", synonyms=("务工单位", "务工单位名称"), max_length=200),
+    Col("post_kind", "公益性岗位类型", max_length=100),
+    Col("post_months", "公益性岗位(月数)", kind="int", synonyms=("公益性岗位月数",)),
+    Col("job_channel", "就业渠道", max_length=100),
+    Col("reported_on", "报告日期", kind="date", synonyms=("国办系统报告日期",),
+        help="国办系统数据的日期；留空则为导入时指定的文件日期（默认导入当天）"),
 ]
 
 
@@ -110,7 +139,8 @@ class _Household:
             if value is not None and value != "":
                 if self.values is None:
                     self.values = [None] * len(HOUSEHOLD_FIELDS)
-                if self.values[i] is None:
+                if self.values[i] is None or (i == _NATIONAL_DAY and value > self.values[i]):
+                    # the household's national date: the latest report of its members
                     self.values[i] = value
 
     def attrs(self) -> dict:
@@ -184,11 +214,36 @@ def _person_refusal(actor, person: Person) -> str | None:
     return None
 
 
+_NATIONAL_DAY = HOUSEHOLD_FIELDS.index("national_reported_on")
+# the household fields that only a national file gives, with its date
+NATIONAL_HOUSEHOLD_FIELDS = ("national_size", "income_per_capita", "national_reported_on")
+
+
+def _report_values(v: dict) -> dict:
+    """A row's national report, in NationalReport's fields."""
+    values = {"listed": True}
+    for key in REPORT_FIELDS:
+        value = v.get(key)
+        if value is None and NationalReport._meta.get_field(key).null is False:
+            value = ""
+        values[key] = value
+    values["working"] = national_report_working(values)
+    return values
+
+
 class PersonImport(ImportSpec):
     name = "persons"
     title = "贫困劳动力实名制登记表"
     columns = COLUMNS
     model = Person
+    # the file's date: the day its national reports (务工状况 …) speak of
+    dated = True
+
+    @property
+    def template_columns(self):
+        """What the national system reports is its own, never typed into our template."""
+        national = {*REPORT_FIELDS, "reported_on"}  # the last columns: rows stay aligned
+        return [c for c in self.columns if c.key not in national]
     instructions = [
         "每行一人。第一行是表头，表头上方可以有标题行；“序号”列会被忽略。",
         "同一户的成员填写相同的“户编号”，或相同的“户主身份证号”；每户有且只有一位户主。",
@@ -199,10 +254,10 @@ class PersonImport(ImportSpec):
     ]
 
     # --- validation ---------------------------------------------------------------------
-    def start(self, *, actor):
+    def start(self, *, actor, as_of=None):
         scope = scoping.user_scope_code(actor)
         return {"actor": actor, "villages": village_index(scope or ""), "seen": {},
-                "households": {}, "numbers": {}}
+                "households": {}, "numbers": {}, "as_of": as_of or timezone.localdate()}
 
     def derive(self, rows: list[ParsedRow], state) -> None:
         for row in rows:
@@ -263,6 +318,16 @@ class PersonImport(ImportSpec):
             row.error(_("村"), message)
         v["_area"] = area
         v["_key"] = self._household_key(v, state)
+        # A row of the national system's export (its person number, or what it reports of
+        # work) carries a report as of the file's date (DESIGN §2).
+        v["_report"] = bool(v.get("national_number") or v.get("reported_on") or any(
+            v.get(k) is not None and v.get(k) != "" for k in REPORT_FIELDS))
+        if v["_report"]:
+            day = v.get("reported_on") or state["as_of"]
+            if day > timezone.localdate():
+                row.error(_("报告日期"), _("报告日期不能晚于今天"))
+            v["reported_on"] = day
+            v["national_reported_on"] = day
 
     def _check_row(self, row: ParsedRow, state) -> None:
         v = row.values
@@ -359,6 +424,7 @@ class PersonImport(ImportSpec):
             message = _person_refusal(state["actor"], person) if person else None
             if message:
                 raise importer.changed_since_check(row.line, message)
+        reported: list[tuple[Person, dict, bool]] = []  # (person, row values, unchanged)
         make = state.setdefault("make_person", importer.instance_factory(Person))
         for row in rows:
             v = row.values
@@ -381,9 +447,59 @@ class PersonImport(ImportSpec):
                 outcome.updated += 1
             else:
                 outcome.unchanged += 1
+                if v["_report"]:
+                    reported.append((person, v, True))
+                continue
+            if v["_report"]:
+                reported.append((person, v, False))
         people.create(new, when=now)
         people.update(changed, UPDATE_FIELDS, when=now)
+        # a person unchanged but reported anew counts as updated
+        moved = self._write_reports(reported, state)
+        outcome.unchanged -= moved
+        outcome.updated += moved
         return outcome
+
+    def _write_reports(self, reported: list[tuple[Person, dict, bool]], state) -> int:
+        """Each reported person's NationalReport: created, or replaced by a report of the
+        same day or a later one (an older file leaves a newer report alone). A report that
+        says something else clears an 'outdated' mark; the same report changes nothing.
+        Returns how many otherwise unchanged people had their report written."""
+        if not reported:
+            return 0
+        now = state["now"]
+        writer = self._writer(state, NationalReport)
+        make = state.setdefault("make_report", importer.instance_factory(NationalReport))
+        stored = {r.person_id: r for r in NationalReport.objects.filter(
+            person_id__in=[p.pk for p, _v, _same in reported if p.pk])}
+        new, changed, moved = [], [], 0
+        for person, v, unchanged in reported:
+            values = _report_values(v)
+            day = v["reported_on"]
+            report = stored.get(person.pk)
+            if report is None:
+                new.append(make(person_id=person.pk, area_code=person.area_code,
+                                reported_on=day, created_at=now, updated_at=now, **values))
+                moved += unchanged
+                continue
+            if report.reported_on > day:
+                continue
+            content = any(getattr(report, k) != values[k] for k in NationalReport.CONTENT)
+            if not content and report.reported_on == day \
+                    and report.area_code == person.area_code:
+                continue
+            for k, value in values.items():
+                setattr(report, k, value)
+            report.reported_on, report.area_code = day, person.area_code
+            if content:
+                report.outdated_at, report.outdated_reason = None, ""
+            report.version += 1
+            report.updated_at = now
+            changed.append(report)
+            moved += unchanged
+        writer.create(new, when=now)
+        writer.update(changed, REPORT_UPDATE_FIELDS, when=now)
+        return moved
 
     @staticmethod
     def _writer(state, model) -> importer.BulkWriter:
@@ -412,6 +528,13 @@ class PersonImport(ImportSpec):
                 line = next(r.line for r in rows if r.values["_key"] == key)
                 raise importer.changed_since_check(line, "：".join(refusal))
             attrs = state["households"][key].attrs()
+            day = attrs.get("national_reported_on")
+            if day and household.national_reported_on and day < household.national_reported_on:
+                # an older national file does not undo what a newer one said
+                for k in NATIONAL_HOUSEHOLD_FIELDS:
+                    attrs.pop(k, None)
+            elif day:  # a national file covers this household: finalize() notes who it left out
+                state.setdefault("covered", {})[household.pk] = day
             diff = {k: v for k, v in attrs.items() if getattr(household, k) != v}
             if diff:
                 for k, v in diff.items():
@@ -461,10 +584,50 @@ class PersonImport(ImportSpec):
                 h.head_id = heads.get(h.pk)
                 h.version += 1
             writer.update(stale, ["head", "version"], when=now)
+        self._write_unlisted(state)
+
+    def _write_unlisted(self, state) -> None:
+        """A national file that covers a household already registered says, of each of its
+        active members it does not list, that the system has no such person as of its date:
+        written as a report (listed=False), so that the reconciliation reads a plain set
+        instead of comparing every report's date with its household's (DESIGN §2, §7 scale).
+        A member registered later has no report at all, which reads the same."""
+        covered = state.get("covered")
+        if not covered:
+            return
+        now = state["now"]
+        writer = self._writer(state, NationalReport)
+        make = state.setdefault("make_report", importer.instance_factory(NationalReport))
+        blank = _report_values({})
+        blank.update(listed=False, working=None)
+        for part in _slices(sorted(covered), 5000):
+            people = list(Person.objects.filter(household_id__in=part, retired_at__isnull=True)
+                          .values_list("pk", "household_id", "area_code"))
+            stored = {r.person_id: r for r in NationalReport.objects.filter(
+                person_id__in=[pk for pk, _h, _a in people])}
+            new, changed = [], []
+            for pk, household_id, area in people:
+                day = covered[household_id]
+                report = stored.get(pk)
+                if report is None:
+                    new.append(make(person_id=pk, area_code=area, reported_on=day,
+                                    created_at=now, updated_at=now, **blank))
+                elif report.reported_on < day:
+                    if report.listed:
+                        report.outdated_at, report.outdated_reason = None, ""
+                    for k, value in blank.items():
+                        setattr(report, k, value)
+                    report.reported_on, report.area_code = day, area
+                    report.version += 1
+                    report.updated_at = now
+                    changed.append(report)
+            writer.create(new, when=now)
+            writer.update(changed, REPORT_UPDATE_FIELDS, when=now)
 
     # --- export -------------------------------------------------------------------------
     def export_ordering(self, queryset):
-        return queryset.select_related("household", "household__head").order_by(
+        return queryset.select_related("household", "household__head",
+                                       "national_report").order_by(
             "area_code", "household__number", "relation", "pk")
 
     def export_rows(self, queryset, *, reveal: bool):
@@ -488,6 +651,11 @@ class PersonImport(ImportSpec):
                 values[f] = getattr(p, f)
             for f in HOUSEHOLD_FIELDS:
                 values[f] = getattr(h, f)
+            report = getattr(p, "national_report", None)
+            if report is not None and report.listed:
+                for f in REPORT_FIELDS:
+                    values[f] = getattr(report, f)
+                values["reported_on"] = report.reported_on
             yield [col.format(values.get(col.key)) for col in self.columns]
 
     def can_reveal(self, user) -> bool:
@@ -500,5 +668,8 @@ UPDATE_FIELDS = [*PERSON_FIELDS, "household_id", "area_code", "name_pinyin", "na
                  "phone_enc", "phone_hash", "phone_masked", "bank_account_enc",
                  "bank_account_hash", "bank_account_masked", "complete", "missing", "version",
                  "updated_at"]
+
+REPORT_UPDATE_FIELDS = [*REPORT_FIELDS, "listed", "working", "reported_on", "area_code",
+                        "outdated_at", "outdated_reason", "version", "updated_at"]
 
 persons_import = register(PersonImport())

@@ -35,6 +35,14 @@ class Household(AreaScopedModel):
     exit_year = models.PositiveSmallIntegerField(_("脱贫年度"), null=True, blank=True)
     poverty_cause = codes.code_field("poverty_cause", _("主要致贫原因"))
     address = models.CharField(_("住址"), max_length=200, blank=True)
+    hamlet = models.CharField(_("自然村"), max_length=100, blank=True)
+    # what the national poverty information system says of the household (DESIGN §2): its
+    # size and income as of the latest national file that listed it
+    national_size = models.PositiveSmallIntegerField(_("人数（国办系统）"), null=True, blank=True)
+    income_per_capita = models.DecimalField(_("人均纯收入（元）"), max_digits=12, decimal_places=2,
+                                            null=True, blank=True)
+    national_reported_on = models.DateField(_("国办系统数据日期"), null=True, blank=True,
+                                            editable=False)
 
     class Meta:
         verbose_name = _("贫困户")
@@ -73,6 +81,10 @@ class Person(AreaScopedModel):
     birth_date = models.DateField(_("出生日期"), editable=False)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, editable=False)
     relation = codes.code_field("relation", _("与户主关系"))
+    ethnicity = codes.code_field("ethnicity", _("民族"))
+    # the national system's person number (人编号, 人口编号 in the monitoring system)
+    national_number = models.CharField(_("人编号（国办系统）"), max_length=30, blank=True,
+                                       db_index=True)
     education = codes.code_field("education", _("文化程度"))
     schooling = codes.code_field("schooling", _("在校生状况"))
     health = codes.code_field("health", _("健康状况"))
@@ -145,3 +157,63 @@ class Person(AreaScopedModel):
     @property
     def age(self) -> int:
         return self.age_on(datetime.date.today())
+
+
+class NationalReport(AreaScopedModel):
+    """What the national poverty information system (全国扶贫开发信息系统, later 防返贫监测信息系统)
+    reports about one person's work, as of its file's date (DESIGN §2). It stands beside the
+    status the five lists derive (Person.employment_status) and never overwrites it: the two
+    are compared by the reconciliation list (registry/reconcile.py).
+
+    One current report per person, replaced by each newer national file (its history keeps
+    the earlier ones). A village worker who finds the report stale marks it outdated; the
+    person then leaves the reconciliation list until a file reports something else."""
+
+    person = models.OneToOneField(Person, on_delete=models.PROTECT,
+                                  related_name="national_report", verbose_name=_("人员"))
+    reported_on = models.DateField(_("报告日期"))
+    # False: the file covered the person's household and did not list the person
+    listed = models.BooleanField(_("系统中有此人"), default=True)
+    work_status = codes.code_field("work_status", _("务工状况"))
+    work_months = models.PositiveSmallIntegerField(_("务工时间（月）"), null=True, blank=True)
+    work_location = models.CharField(_("务工所在地"), max_length=200, blank=True)
+    employer_name = models.CharField(_("务工企业名称"), max_length=200, blank=True)
+    post_kind = models.CharField(_("公益性岗位类型"), max_length=100, blank=True)
+    post_months = models.PositiveSmallIntegerField(_("公益性岗位(月数)"), null=True, blank=True)
+    job_channel = models.CharField(_("就业渠道"), max_length=100, blank=True)
+    # what the report says in one word, derived when it is written: working (务工 or a
+    # public-welfare post), not working, or unknown (None: the file says nothing about work)
+    working = models.BooleanField(_("系统显示在岗"), null=True, blank=True, editable=False)
+    outdated_at = models.DateTimeField(_("标记过时时间"), null=True, blank=True, editable=False)
+    outdated_reason = models.CharField(_("过时说明"), max_length=200, blank=True, editable=False)
+
+    # the report's content: a file that says the same changes nothing (DESIGN §7)
+    CONTENT = ("listed", "work_status", "work_months", "work_location", "employer_name",
+               "post_kind", "post_months", "job_channel")
+
+    class Meta:
+        verbose_name = _("国办系统报告")
+        verbose_name_plural = _("国办系统报告")
+        indexes = [models.Index(fields=["area_code", "id"]),
+                   models.Index(fields=["working", "area_code"])]
+
+    def __str__(self):
+        return f"{self.person} · {self.reported_on:%Y-%m-%d}"
+
+    @property
+    def summary(self) -> str:
+        """The report in words, as the list shows it."""
+        parts = []
+        if not self.listed:
+            return str(_("系统中没有此人"))
+        if self.work_status:
+            parts.append(self.get_work_status_display())
+        if self.work_months:
+            parts.append(str(_("务工 %(n)s 个月") % {"n": self.work_months}))
+        if self.work_location:
+            parts.append(self.work_location)
+        if self.employer_name:
+            parts.append(self.employer_name)
+        if self.post_kind or self.post_months:
+            parts.append(str(_("公益性岗位")) + (f"·{self.post_kind}" if self.post_kind else ""))
+        return "，".join(parts) or str(_("未报告务工情况"))

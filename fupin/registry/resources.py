@@ -1,13 +1,14 @@
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core.errors import ServiceError
 from fupin.core.personal import can_see_personal
 from fupin.core.resources import Column, Resource
 from fupin.core.sections import person_sections, render_sections
 
 from . import services
 from .filters import HouseholdFilter, PersonFilter
-from .forms import HouseholdForm, PersonForm
-from .models import Household, Person
+from .forms import HouseholdForm, NationalReportForm, PersonForm
+from .models import Household, NationalReport, Person
 from .selectors import household_members
 
 
@@ -25,8 +26,9 @@ class HouseholdResource(Resource):
         Column("poverty_cause"),
         Column("identified_year"),
     ]
-    detail_fields = ["number", "head__name", "identified_year", "household_kind",
-                     "poverty_status", "exit_year", "poverty_cause", "address"]
+    detail_fields = ["number", "head__name", "hamlet", "identified_year", "household_kind",
+                     "poverty_status", "exit_year", "poverty_cause", "address", "national_size",
+                     "income_per_capita", "national_reported_on"]
     detail_template = "registry/household_detail.html"
 
     def list_queryset(self, user):
@@ -98,5 +100,46 @@ class PersonResource(Resource):
         return services.person_restore(actor=actor, person=instance)
 
 
+class NationalReportResource(Resource):
+    """What the national system reports about each person (DESIGN §2): written by the
+    person import only, read here and on the reconciliation page; the fix a user makes is
+    to mark a report outdated (services.national_report_mark_outdated)."""
+
+    model = NationalReport
+    form_class = NationalReportForm
+    icon = "clipboard-data"
+    columns = [
+        Column("person__name", _("姓名"), link=True),
+        Column("person__national_number", _("人编号")),
+        Column("reported_on"),
+        Column("work_status"),
+        Column("work_months"),
+        Column("work_location"),
+        Column("employer_name"),
+        Column("post_kind"),
+        Column("working"),
+        Column("outdated_at"),
+        Column("area_label", _("所属区划")),
+    ]
+    detail_fields = ["person__name", "person__national_number", "reported_on", "listed",
+                     "work_status", "work_months", "work_location", "employer_name",
+                     "post_kind", "post_months", "job_channel", "working", "outdated_at",
+                     "outdated_reason"]
+
+    def list_queryset(self, user):
+        return self.queryset(user).select_related("person")
+
+    def save_form(self, *, actor, form, instance, expected_version):
+        raise ServiceError(_("国办系统报告随国办系统数据导入更新，不能手工修改；"
+                             "过时的报告请在“与国办系统比对”中标记。"))
+
+    def update(self, *, actor, instance, data, expected_version):
+        return self.save_form(actor=actor, form=None, instance=instance,
+                              expected_version=expected_version)
+
+    create = update
+
+
 households = HouseholdResource()
 persons = PersonResource()
+national_reports = NationalReportResource()

@@ -15,23 +15,30 @@ from .models import Household, Person
 ID_RE = re.compile(r"^\d{17}[\dX]$")
 PHONE_RE = re.compile(r"^1\d{10}$")
 PINYIN_RE = re.compile(r"^[a-z]+$")
+# the national system's person number (人编号 / 人口编号): a long string of digits
+NATIONAL_NUMBER_RE = re.compile(r"^\d{8,30}$")
 
 
 def person_search(qs: QuerySet, q: str, *, user) -> QuerySet:
     """By name, by pinyin (full or initials: "zs" finds 张三), by ID number or phone (exact,
-    through the keyed hash — the clear values are not in the database). A full ID number or
-    phone finds people only for users who may see personal data (core/personal.py): for the
-    others it would confirm guessed numbers."""
+    through the keyed hash — the clear values are not in the database), by the national
+    system's person number (exact). A full ID number or phone finds people only for users who
+    may see personal data (core/personal.py): for the others it would confirm guessed
+    numbers."""
     q = clean_text(q).replace(" ", "")
     if not q:
         return qs
     upper = q.upper()
     if ID_RE.match(upper) or PHONE_RE.match(q):
         if not personal.can_look_up(user):
-            return qs.none()
+            # a national person number may also be 18 digits: it is not personal data
+            return qs.filter(national_number=upper) if ID_RE.match(upper) else qs.none()
         if ID_RE.match(upper):
-            return qs.filter(id_number_hash=crypto.blind_index(upper))
+            return qs.filter(Q(id_number_hash=crypto.blind_index(upper))
+                             | Q(national_number=upper))
         return qs.filter(phone_hash=crypto.blind_index(q))
+    if NATIONAL_NUMBER_RE.match(q):
+        return qs.filter(national_number=q)
     lower = q.lower()
     if PINYIN_RE.match(lower):
         if connection.vendor == "sqlite":

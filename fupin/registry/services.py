@@ -294,3 +294,52 @@ def household_retire(*, actor, household: Household, reason: str = "") -> Househ
     for person in household.members.active():
         core_services.record_retire(actor=actor, instance=person, reason=reason)
     return core_services.record_retire(actor=actor, instance=household, reason=reason)
+
+
+# --- the national system's reports (DESIGN §2) -------------------------------------------------
+
+def national_report_working(values: dict) -> bool | None:
+    """What a national report says in one word: working (a 务工状况 of work, months of work, a
+    place or employer of work, a public-welfare post), not working (未务工, or no months
+    of work and no post), or None when the file says nothing about work."""
+    from fupin.core.codes import NOT_WORKING_STATUS, WORKING_STATUSES
+
+    if not values.get("listed", True):
+        return None
+    status = values.get("work_status") or ""
+    if status in WORKING_STATUSES or values.get("post_kind") or (values.get("post_months") or 0) \
+            or (values.get("work_months") or 0) or values.get("employer_name") \
+            or values.get("work_location"):
+        return True
+    if status == NOT_WORKING_STATUS or values.get("work_months") == 0 \
+            or values.get("post_months") == 0:
+        return False
+    return None
+
+
+@transaction.atomic
+def national_report_mark_outdated(*, actor, person: Person, reason: str = ""):
+    """A village worker's fix on the reconciliation list: what the national system reports
+    of this person is out of date (the records are right). The person leaves the list until
+    a national file reports something else (imports.py clears the mark on a changed report).
+    A person the file did not list gets a report saying so, marked at once."""
+    from .models import NationalReport
+
+    scoping.assert_in_scope(actor, person.area_code)
+    core_services.check_write(actor, NationalReport, person.area_code)
+    now = timezone.now()
+    report = NationalReport.objects.select_for_update().filter(person=person).first()
+    if report is None:
+        day = person.household.national_reported_on or timezone.localdate()
+        report = NationalReport(person=person, area_code=person.area_code, reported_on=day,
+                                listed=False)
+    elif report.outdated_at is not None:
+        return report
+    else:
+        report.version += 1
+    report.outdated_at = now
+    report.outdated_reason = (reason or "")[:200]
+    report.updated_at = now
+    report._history_user = actor
+    report.save()
+    return report

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .resources import households, persons
+from .resources import households, national_reports, persons
 
 app_name = "registry"
 urlpatterns = [
@@ -9,4 +9,7 @@ urlpatterns = [
     *persons.urls("persons/"),
     path("persons/<int:pk>/reveal/<str:field>/", views.reveal, name="reveal"),
     path("incomplete/", views.incomplete, name="incomplete"),
+    *national_reports.urls("national-reports/"),
+    path("national/", views.national, name="national"),
+    path("national/<int:pk>/outdated/", views.national_outdated, name="national_outdated"),
 ]

@@ -1,10 +1,13 @@
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fupin.areas.selectors import area_full_name
-from fupin.core import scoping
+from fupin.core import codes, scoping
 from fupin.core.errors import ServiceError
 
 from . import services
@@ -46,3 +49,82 @@ def incomplete(request):
     return render(request, "registry/incomplete.html",
                   {"rows": rows, "people": people, "area": area,
                    "area_name": area_full_name(area) if area else ""})
+
+
+# --- reconciliation with the national system (DESIGN §2) ---------------------------------------
+
+def _fix_links(person) -> dict:
+    """The one-click fixes of a row: record the employment the system reports (the create
+    page prefilled from the report), or mark the report outdated."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    from .reconciliation import place_of, start_of
+
+    report = getattr(person, "national_report", None)
+    if not person.is_working_unrecorded or report is None:
+        return {}
+    works = report.work_status in codes.WORKING_STATUSES or report.work_months \
+        or report.employer_name or report.work_location
+    if not works:  # the system reports a public-welfare post only
+        return {"record": reverse("employment:placement_create") + "?"
+                + urlencode({"person": person.pk}), "record_label": _("登记公益性岗位安置")}
+    query = {"person": person.pk, "employer": report.employer_name,
+             "place": place_of(report), "channel": report.job_channel}
+    start = start_of(report)
+    if start:
+        query["start_date"] = start.isoformat()
+    return {"record": reverse("employment:employment_create") + "?"
+            + urlencode({k: v for k, v in query.items() if v}),
+            "record_label": _("登记就业")}
+
+
+@login_required
+def national(request):
+    """与国办系统比对: per-area counts with drill-down to villages, and a village's working
+    list of the people whose national report disagrees with the records."""
+    from fupin.core.indicators import child_length
+    from fupin.core.paging import keyset_page
+
+    from .reconciliation import KINDS, mismatch_counts, page_rows, village_mismatches
+
+    scope = scoping.user_scope_code(request.user)
+    if scope is None:
+        raise Http404
+    area = request.GET.get("area", "") or scope
+    if area and (not area.isdigit() or not area.startswith(scope)):
+        raise Http404
+    total, children = mismatch_counts(user=request.user, area=area)
+    for c in children:
+        c["cells"] = [c[k] for k in KINDS]
+    ctx = {"area": area, "area_name": area_full_name(area) if area else _("全部"),
+           "total": total, "children": children, "kinds": list(KINDS.values()),
+           "kind_totals": [(label, total.get(k) or 0) for k, label in KINDS.items()],
+           # one level up, while inside the user's scope
+           "parent": area[: {4: 2, 6: 4, 9: 6, 12: 9}.get(len(area), 0)]
+           if len(area) > len(scope) else None}
+    if not child_length(area) and area:
+        page = keyset_page(request, village_mismatches(user=request.user, village=area), 50)
+        ctx["page"] = page
+        ctx["rows"] = [(p, said, _fix_links(p)) for p, said in page_rows(page)]
+    return render(request, "registry/national.html", ctx)
+
+
+@login_required
+@require_POST
+def national_outdated(request, pk):
+    """The other fix: the national system's report of this person is out of date."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    person = scoping.get_visible_or_404(Person.objects.active(), request.user, pk=pk)
+    try:
+        services.national_report_mark_outdated(actor=request.user, person=person,
+                                               reason=request.POST.get("reason", ""))
+    except (ServiceError, PermissionDenied) as exc:
+        messages.error(request, getattr(exc, "message", None) or str(exc))
+    else:
+        messages.success(request, _("已标记为过时：%(name)s 不再列入比对清单。")
+                         % {"name": person.name})
+    return redirect(f"{reverse('registry:national')}?area={person.area_code}")

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from .. import stamps
 from . import ledger
-from .reader import HeaderMatch, Table, TabularError, find_header, read_table
+from .reader import HeaderMatch, Table, TabularError, find_header, header_key, read_table
 from .spec import ImportSpec, Outcome, ParsedRow
 
 CHUNK = 2000
@@ -37,11 +37,27 @@ Progress = Callable[[str, int, int], None]
 class NeedsMapping(Exception):
     """The header could not be matched with confidence: the user maps the columns."""
 
-    def __init__(self, header: HeaderMatch, headers: list[str], missing: list[str]):
+    def __init__(self, header: HeaderMatch, headers: list[str], missing: list[str],
+                 unresolved: list[str] | None = None, duplicates: list[str] | None = None):
         self.header = header
         self.headers = headers  # header texts of the file, by column index
         self.missing = missing  # labels of required columns not found
+        self.unresolved = unresolved or []  # header texts that name no field
+        self.duplicates = duplicates or []  # "label（header, header）" of fields named twice
         super().__init__(_("请确认各列对应的字段"))
+
+    def describe(self) -> str:
+        """The reason in one Chinese sentence, naming every column concerned (the command
+        line, which has no mapping page)."""
+        parts = []
+        if self.missing:
+            parts.append(_("缺少必填列：%(cols)s") % {"cols": "、".join(self.missing)})
+        if self.duplicates:
+            parts.append(_("多列对应同一字段：%(cols)s") % {"cols": "；".join(self.duplicates)})
+        if self.unresolved:
+            parts.append(_("无法识别的列：%(cols)s")
+                         % {"cols": "、".join(f"“{h}”" for h in self.unresolved)})
+        return "；".join(parts) or _("请确认各列对应的字段")
 
 
 @dataclass
@@ -155,6 +171,11 @@ class Report:
         name read as one line."""
         return self._causes.causes(min_rows)
 
+    @property
+    def ignored(self) -> list[str]:
+        """Header texts of the columns the import does not use (listed, never blocking)."""
+        return ignored_columns(self.headers, self.mapping)
+
 
 def changed_since_check(line: int, message: str) -> TabularError:
     """For a spec's write(): under the import's transaction, a row no longer passes what
@@ -163,6 +184,18 @@ def changed_since_check(line: int, message: str) -> TabularError:
     message = str(message).rstrip("。")
     return TabularError(_("第 %(line)s 行：%(message)s。校验之后数据有变化，未写入任何数据，"
                           "请核对后重新导入。") % {"line": line, "message": message})
+
+
+def ignored_columns(headers: list[str], mapping: dict) -> list[str]:
+    """The file's columns that no field takes: named on the page, in the error report and
+    by the command, so that a user sees what was left out. Blank headers and a row-number
+    column (序号) are not worth saying."""
+    from .reader import _ROW_NUMBER_HEADERS  # the header finder's own list
+
+    used = {int(i) for i in mapping}
+    return [h for i, h in enumerate(headers)
+            if i not in used and h and h.strip()
+            and header_key(h).casefold() not in _ROW_NUMBER_HEADERS]
 
 
 def _noop(phase: str, done: int, total: int) -> None:
@@ -174,17 +207,59 @@ def locate(spec: ImportSpec, table: Table, mapping: dict[int, str] | None = None
     """Header row index, column mapping (index → key) and header texts.
 
     A given `mapping` (from the mapping step) wins. Otherwise the header is found by the
-    spec's labels and synonyms; unknown or duplicate headers, or a missing required column,
-    ask the user to map (NeedsMapping)."""
+    spec's labels and synonyms. When every required column is found, once, the header is
+    resolved: columns the product does not use are ignored (and listed as such in the
+    report), never a reason to stop — a national system's export has dozens of them.
+    A missing required column or a field named by two columns asks the user (NeedsMapping,
+    naming the columns concerned)."""
     match = find_header(table, spec.matcher())
     headers = ["" if v is None else str(v) for v in table.rows[match.row_index]]
     if mapping is not None:
         return match.row_index, dict(mapping), headers
-    unknown = [(i, t) for i, t in match.unknown if not spec.ignored(t)]
     missing = spec.missing_required(match.mapping.values())
-    if missing or match.duplicates or (unknown and len(unknown) >= len(match.mapping)):
-        raise NeedsMapping(match, headers, [c.label for c in missing])
+    if missing or match.duplicates:
+        unknown = [t for _i, t in match.unknown if not spec.ignored(t)]
+        by_key: dict[str, list[str]] = {}
+        matcher = spec.matcher()
+        for text in headers:
+            key = matcher(text) if text else None
+            if key in match.duplicates:
+                by_key.setdefault(key, []).append(text)
+        duplicates = [f"{spec.column(k).label}（{'、'.join(by_key.get(k, []))}）"
+                      for k in match.duplicates]
+        raise NeedsMapping(match, headers, [c.label for c in missing], unknown, duplicates)
     return match.row_index, dict(match.mapping), headers
+
+
+def mapping_with(spec: ImportSpec, table: Table, choices: dict[str, str]) -> dict[int, str]:
+    """The found header's mapping with the user's choices applied: {header text: field key,
+    field label, or "" to ignore the column}. The command line's answer to the mapping page
+    (`--map 列名=字段`). Unknown header texts or fields raise TabularError, naming them."""
+    match = find_header(table, spec.matcher())
+    headers = ["" if v is None else str(v) for v in table.rows[match.row_index]]
+    by_text: dict[str, int] = {}
+    for i, text in enumerate(headers):
+        by_text.setdefault(header_key(text), i)
+    fields = {}
+    for col in spec.columns:
+        fields[col.key] = col.key
+        fields[header_key(col.label)] = col.key
+    mapping = dict(match.mapping)
+    for text, wanted in choices.items():
+        index = by_text.get(header_key(text))
+        if index is None:
+            raise TabularError(_("表头中没有“%(col)s”这一列") % {"col": text})
+        mapping.pop(index, None)
+        if not wanted.strip():
+            continue
+        key = fields.get(wanted.strip()) or fields.get(header_key(wanted))
+        if key is None:
+            raise TabularError(_("“%(field)s”不是可导入的字段，可用：%(fields)s") % {
+                "field": wanted, "fields": "、".join(c.label for c in spec.columns)})
+        for i in [i for i, k in mapping.items() if k == key]:
+            del mapping[i]  # the user's column takes the field
+        mapping[index] = key
+    return mapping
 
 
 def _body(table: Table, header_row: int):
@@ -245,16 +320,17 @@ def _database_tuned_for_import(using: str = DEFAULT_DB_ALIAS):
             cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
-def validate(spec: ImportSpec, table: Table, *, actor, mapping=None,
+def validate(spec: ImportSpec, table: Table, *, actor, mapping=None, as_of=None,
              progress: Progress = _noop) -> tuple[Report, object]:
-    """Parse and check every row; write nothing. Returns the report and the spec's state."""
+    """Parse and check every row; write nothing. Returns the report and the spec's state.
+    `as_of`: the date the file speaks of, for a `dated` spec (default: the import's day)."""
     header_row, mapping, headers = locate(spec, table, mapping)
     report = Report(header_row=header_row, headers=headers, mapping=mapping)
     total = sum(1 for _ in _body(table, header_row))
     report.total = total
     if total == 0:
         raise TabularError(_("表格只有表头，没有数据行。"))
-    state = spec.start(actor=actor)
+    state = spec.start(actor=actor, as_of=as_of) if spec.dated else spec.start(actor=actor)
     compiled = spec.compile(mapping)
     done = 0
     with _bulk_work():
@@ -272,11 +348,12 @@ def validate(spec: ImportSpec, table: Table, *, actor, mapping=None,
     return report, state
 
 
-def commit(spec: ImportSpec, table: Table, *, actor, mapping=None,
+def commit(spec: ImportSpec, table: Table, *, actor, mapping=None, as_of=None,
            progress: Progress = _noop) -> Report:
     """Validate everything, then write everything in one transaction (all-or-nothing).
     Rows are re-parsed chunk by chunk for writing, so parsed rows are never all held."""
-    report, state = validate(spec, table, actor=actor, mapping=mapping, progress=progress)
+    report, state = validate(spec, table, actor=actor, mapping=mapping, as_of=as_of,
+                             progress=progress)
     if not report.ok:
         return report
     mapping = report.mapping

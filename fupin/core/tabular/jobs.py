@@ -183,7 +183,7 @@ def job_run(job: ImportJob, *, commit: bool) -> ImportJob:
     job.error_summary = [c.as_dict() for c in summary[:SUMMARY_SHOWN]]
     if not report.ok:
         content = build_error_report(spec=spec, headers=report.headers, errors=report.errors,
-                                     summary=summary)
+                                     summary=summary, ignored=report.ignored)
         job.error_report.save(f"{job.pk}.errors", ContentFile(content), save=False)
         return _finish(job, status=ImportJob.Status.INVALID,
                        message=_("%(n)s 行有错误，未写入任何数据。请修改后重新上传。")

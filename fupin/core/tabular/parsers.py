@@ -33,6 +33,7 @@ __all__ = [
     "parse_id_number",
     "parse_int",
     "parse_phone",
+    "parse_year",
 ]
 
 
@@ -273,6 +274,40 @@ def parse_date(value) -> datetime.date | None:
         if form.match(text):
             raise _partial_date(value)
     raise _bad_date(value)
+
+
+_YEAR_FIRST = re.compile(r"^(\d{4})(?:[-/.年](?:\d{1,2})(?:[-/.月](?:\d{1,2})[日号]?|月)?)?年?$")
+YEAR_MIN, YEAR_MAX = 1949, 2100
+
+
+def parse_year(value) -> int | None:
+    """A year, as registers write it: 2014, "2014", "2014年", and a month or a day kept with
+    it ("2014-10", "2014年10月", "2014/10/15", a date cell): the year is what is stored
+    (识别时间 of the national system carries a month; the registry keeps the year)."""
+    if is_blank(value):
+        return None
+    if isinstance(value, datetime.datetime | datetime.date):
+        year = value.year
+    elif isinstance(value, bool):
+        raise CellError(_("“%(value)s”不是年份") % {"value": _show(value)})
+    elif isinstance(value, int | float):
+        year = int(value)  # 2014.1 typed in a General cell is 2014年10月
+        if not YEAR_MIN <= year <= YEAR_MAX:
+            try:
+                year = parse_date(value).year  # an Excel serial day
+            except CellError:
+                raise CellError(_("“%(value)s”不是年份") % {"value": _show(value)}) from None
+    else:
+        text = clean_text(value).replace(" ", "")
+        match = _YEAR_FIRST.match(text)
+        if match is None:
+            raise CellError(_("“%(value)s”不是年份，请写 2014 或 2014-10")
+                            % {"value": _show(value)})
+        year = int(match.group(1))
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise CellError(_("年份“%(value)s”超出范围（%(low)s–%(high)s）")
+                        % {"value": _show(value), "low": YEAR_MIN, "high": YEAR_MAX})
+    return year
 
 
 # ---------------------------------------------------------------------------------------

@@ -15,10 +15,12 @@ from django.utils.translation import gettext as _
 SUMMARY_LINES = 8  # causes in the top block; the header row stays within the first 15 rows
 
 
-def build_error_report(*, spec, headers: list[str], errors, summary=()) -> bytes:
+def build_error_report(*, spec, headers: list[str], errors, summary=(), ignored=()) -> bytes:
+    """`ignored`: header texts of the columns the import did not use, listed on a second
+    sheet so that the user sees what was left out."""
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True})
-    sheet = book.add_worksheet("错误")
+    sheet = book.add_worksheet(_("错误"))
     head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     red = book.add_format({"font_color": "#C00000", "text_wrap": True})
     bold_red = book.add_format({"font_color": "#C00000", "bold": True})
@@ -38,7 +40,7 @@ def build_error_report(*, spec, headers: list[str], errors, summary=()) -> bytes
                 "n": len(summary) - len(shown)})
             top += 1
         top += 1  # a blank row before the table
-    columns = ["行号", "错误", *headers]
+    columns = [_("行号"), _("错误"), *headers]
     for i, title in enumerate(columns):
         sheet.write_string(top, i, title, head)
     sheet.set_column(0, 0, 8)
@@ -57,5 +59,11 @@ def build_error_report(*, spec, headers: list[str], errors, summary=()) -> bytes
             if value not in (None, ""):
                 sheet.write_string(r, 2 + c, str(value))
     sheet.freeze_panes(top + 1, 2)
+    if ignored:
+        notes = book.add_worksheet(_("已忽略的列"))
+        notes.write_string(0, 0, _("未使用、已忽略的列"), head)
+        notes.set_column(0, 0, 30)
+        for r, title in enumerate(ignored, start=1):
+            notes.write_string(r, 0, str(title))
     book.close()
     return out.getvalue()

@@ -22,7 +22,7 @@ class Col:
 
     key: str
     label: str
-    kind: str = "text"  # text|int|decimal|date|id_number|phone|bank_account|bool|choice
+    kind: str = "text"  # text|int|decimal|date|year|id_number|phone|bank_account|bool|choice
     synonyms: tuple[str, ...] = ()
     required: bool = False
     choices: Callable[[], dict[str, str]] | None = None  # code → label
@@ -108,6 +108,9 @@ class ImportSpec:
     columns: list[Col] = []
     instructions: list[str] = []
     model = None
+    # A dated spec's rows report a state as of the file's date (the national system's
+    # export, DESIGN §2): `start` also takes `as_of`, the date given to the import, or None.
+    dated: bool = False
 
     # --- headers ------------------------------------------------------------------------
     def column(self, key: str) -> Col:
@@ -126,6 +129,12 @@ class ImportSpec:
     def matcher(self) -> Callable[[str], str | None]:
         index = self._header_index()
         return lambda text: index.get(header_key(text))
+
+    @property
+    def template_columns(self) -> list[Col]:
+        """The columns of the blank template: those a user fills in (a spec may also read
+        columns that only another system's file carries; the instructions list them all)."""
+        return self.columns
 
     def ignored(self, text: str) -> bool:
         return header_key(text) in {header_key(h) for h in IGNORED_HEADERS}
@@ -171,7 +180,8 @@ class ImportSpec:
     # when nothing failed, inside one transaction: begin_write → derive + write (per chunk)
     # → finalize; then it checks that every record written is visible to the actor.
     def start(self, *, actor):
-        """State carried across chunks (indexes for duplicates, resolved areas, …)."""
+        """State carried across chunks (indexes for duplicates, resolved areas, …).
+        A `dated` spec's start also takes `as_of`."""
         return {"actor": actor}
 
     def derive(self, rows: list[ParsedRow], state) -> None:

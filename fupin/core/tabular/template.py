@@ -28,7 +28,7 @@ def build_template(spec: ImportSpec) -> bytes:
     text = book.add_format({"num_format": "@"})
     data.set_row(0, 30)
     option_col = 0
-    for index, col in enumerate(spec.columns):
+    for index, col in enumerate(spec.template_columns):
         data.write_string(0, index, col.label, head_required if col.required else head)
         data.set_column(index, index, col.width, text if col.is_text_column else None)
         if col.help:

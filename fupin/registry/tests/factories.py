@@ -6,7 +6,7 @@ import itertools
 from stdnum.cn import ric
 
 from fupin.core.testing.factories import register
-from fupin.registry.models import Household, Person
+from fupin.registry.models import Household, NationalReport, Person
 
 _seq = itertools.count(1)
 
@@ -49,3 +49,14 @@ def household_factory(*, area_code: str, **kw):
 @register(Person)
 def person_factory(*, area_code: str, **kw):
     return make_person(area_code=area_code, **kw)
+
+
+@register(NationalReport)
+def national_report_factory(*, area_code: str, **kw):
+    import datetime
+
+    person = kw.pop("person", None) or make_person(area_code=area_code)
+    kw.setdefault("reported_on", datetime.date(2017, 10, 31))
+    kw.setdefault("work_status", "04")
+    kw.setdefault("working", True)
+    return NationalReport.objects.create(person=person, area_code=person.area_code, **kw)

@@ -73,7 +73,8 @@ def test_template_has_headers_dropdowns_instructions_and_text_columns(demo_users
     book = openpyxl.load_workbook(io.BytesIO(build_template(persons_import)))
     assert book.sheetnames[:2] == ["数据", "填写说明"]
     data = book["数据"]
-    assert [c.value for c in data[1]][: len(HEADER)] == HEADER
+    template = [c.label for c in persons_import.template_columns]
+    assert [c.value for c in data[1]][: len(template)] == template
     ranges = " ".join(str(dv.sqref) for dv in data.data_validations.dataValidation)
     col = openpyxl.utils.get_column_letter(KEY["labour_capacity"] + 1)
     assert f"{col}2" in ranges

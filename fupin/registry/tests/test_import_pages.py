@@ -5,6 +5,7 @@ import io
 from python_calamine import CalamineWorkbook
 
 from fupin.core.models import ImportJob
+from fupin.registry.imports import persons_import
 from fupin.registry.models import Person
 from fupin.registry.tests.test_import import HEADER, KEY, family, xlsx
 
@@ -24,7 +25,8 @@ def test_template_download(demo_users, client):
     resp = client.get("/imports/persons/template/")
     assert resp.status_code == 200
     book = CalamineWorkbook.from_filelike(io.BytesIO(resp.content))
-    assert book.get_sheet_by_name("数据").to_python()[0][: len(HEADER)] == HEADER
+    template = [c.label for c in persons_import.template_columns]
+    assert book.get_sheet_by_name("数据").to_python()[0][: len(template)] == template
 
 
 def test_upload_validate_confirm(demo_users, client):
