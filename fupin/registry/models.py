@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core import codes, crypto
+from fupin.core.bounds import validate_year
 from fupin.core.models import AreaScopedModel
 
 
@@ -29,10 +30,12 @@ class Household(AreaScopedModel):
     number = models.CharField(_("户编号"), max_length=30, unique=True)
     head = models.ForeignKey("Person", on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="+", verbose_name=_("户主"))
-    identified_year = models.PositiveSmallIntegerField(_("识别年度"), null=True, blank=True)
+    identified_year = models.PositiveSmallIntegerField(_("识别年度"), null=True, blank=True,
+                                                       validators=[validate_year])
     household_kind = codes.code_field("household_kind", _("贫困户属性"))
     poverty_status = codes.code_field("poverty_status", _("脱贫状态"))
-    exit_year = models.PositiveSmallIntegerField(_("脱贫年度"), null=True, blank=True)
+    exit_year = models.PositiveSmallIntegerField(_("脱贫年度"), null=True, blank=True,
+                                                 validators=[validate_year])
     poverty_cause = codes.code_field("poverty_cause", _("主要致贫原因"))
     address = models.CharField(_("住址"), max_length=200, blank=True)
 

@@ -22,7 +22,7 @@ class Col:
 
     key: str
     label: str
-    kind: str = "text"  # text|int|decimal|date|id_number|phone|bank_account|bool|choice
+    kind: str = "text"  # text|int|year|decimal|date|id_number|phone|bank_account|bool|choice
     synonyms: tuple[str, ...] = ()
     required: bool = False
     choices: Callable[[], dict[str, str]] | None = None  # code → label
