@@ -142,8 +142,9 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
 
     def destroy(self, request, *args, **kwargs):
         instance = self.get_object()
+        body = request.data if isinstance(request.data, Mapping) else {}  # a list: no reason
         self._call(self.resource.retire, actor=request.user, instance=instance,
-                   reason=str(request.data.get("reason", "")) if hasattr(request, "data") else "")
+                   reason=str(body.get("reason", "")))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -93,7 +93,7 @@ class SafeJSONParser(JSONParser):
         if _too_deep(data, MAX_JSON_DEPTH):
             raise exceptions.ParseError(self.depth_message())
         if _has_nul(data):
-            raise exceptions.ParseError(_("请求内容含有不可见的空字符（\\u0000），请删除后重试。"))
+            raise exceptions.ParseError(_("请求含有不可见的空字符（NUL），请删除后重试。"))
         return data
 
     @staticmethod

@@ -24,7 +24,7 @@ class RefuseNulMiddleware:
 
     def __call__(self, request):
         if _has_nul(request):
-            message = _("请求含有不可见的空字符（%00），请删除后重试。")
+            message = _("请求含有不可见的空字符（NUL），请删除后重试。")
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": message}, status=400)
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")

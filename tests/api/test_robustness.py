@@ -107,6 +107,23 @@ def test_a_nul_character_in_a_body_answers_400(worker, client):
     assert resp.status_code == 400 and "空字符" in resp.json()["detail"]
 
 
+def test_a_delete_with_a_list_body_retires_without_reason(worker, client):
+    from fupin.registry.tests.factories import make_household
+
+    household = make_household(area_code=worker.scope_code)
+    resp = client.delete(f"/api/v1/households/{household.pk}/", data="[1, 2]",
+                         content_type=JSON)
+    assert resp.status_code < 500, resp.content
+
+
+def test_a_reveal_with_a_list_body_answers_4xx(worker, client):
+    from fupin.registry.tests.factories import make_person
+
+    person = make_person(area_code=worker.scope_code)
+    resp = client.post(f"/api/v1/persons/{person.pk}/reveal/", data="[]", content_type=JSON)
+    assert 400 <= resp.status_code < 500, resp.content
+
+
 def test_the_api_speaks_json_only(worker, client):
     resp = client.post("/api/v1/households/", {"address": "x"})  # multipart
     assert resp.status_code == 415
