@@ -3,7 +3,7 @@ success answer, each operation documents the error answers it can give, with the
 so that a client (and schemathesis in `make test`) can rely on the schema for every status.
 
 - 400: a body or query that does not validate: `{"field": ["中文原因", …], …}` or
-  `{"detail": "…"}` (unreadable JSON);
+  `{"detail": "…"}` (unreadable JSON, a NUL character);
 - 401: no token or an expired one; 403: the role may not do this;
 - 404: the record does not exist or is outside the user's scope (DESIGN §1: both look alike);
 - 409: an update based on a stale `version`.
@@ -48,12 +48,12 @@ class AutoSchema(openapi.AutoSchema):
         return super()._map_serializer_field(field, direction, bypass_extensions)
 
     def _error_codes(self) -> dict[str, dict]:
-        declared = set(getattr(self.view, "schema_errors", ()))
+        declared = set(getattr(self.view, "schema_errors", ()))  # beyond the rules below
         codes: dict[str, dict] = {}
         has_body = self.method in ("POST", "PUT", "PATCH")
         has_path = "{" in self.path
-        if has_body or self._is_list_view() or "400" in declared:
-            codes["400"] = FIELD_ERRORS
+        # any request can be malformed (a NUL in its query, core/middleware.py)
+        codes["400"] = FIELD_ERRORS
         if self.get_auth():
             codes["401"] = DETAIL
             codes["403"] = DETAIL

@@ -36,7 +36,7 @@ def table_json(table) -> dict:
 class IndicatorsView(APIView):
     """The indicators of an area and a year, with one row per child area."""
 
-    schema_errors = ("400", "404")  # a bad year; an area outside the scope (core/schema.py)
+    schema_errors = ("404",)  # an area outside the scope (core/schema.py)
 
     @extend_schema(parameters=[OpenApiParameter("area", str), OpenApiParameter("year", int)],
                    responses=OpenApiTypes.OBJECT)
