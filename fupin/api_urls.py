@@ -1,10 +1,10 @@
 """/api/v1/: one router that each app's api.py registers its viewsets with."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.module_loading import autodiscover_modules
 
 from fupin.accounts.api import MeView, TokenView
-from fupin.core.api import router
+from fupin.core.api import not_found, router
 from fupin.reports.api import IndicatorsView
 
 autodiscover_modules("api")
@@ -15,4 +15,5 @@ urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     path("indicators/", IndicatorsView.as_view(), name="indicators"),
     path("", include(router.urls)),
+    re_path(r"", not_found),  # last: whatever no route above matched
 ]

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "fupin.core.middleware.RefuseNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -212,7 +213,10 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "fupin.core.drf.KeysetPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # The API speaks JSON only; the parser refuses deep nesting and NUL characters with a 400.
+    "DEFAULT_PARSER_CLASSES": ["fupin.core.drf.SafeJSONParser"],
+    # drf-spectacular, plus the error answers every operation can give (core/schema.py).
+    "DEFAULT_SCHEMA_CLASS": "fupin.core.schema.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Fupin API",

@@ -6,7 +6,8 @@ from .models import Area
 
 
 class AreaSerializer(serializers.ModelSerializer):
-    parent_code = serializers.CharField(source="parent_id", read_only=True)
+    # the top of the tree (the province) has no parent: null
+    parent_code = serializers.CharField(source="parent_id", read_only=True, allow_null=True)
 
     class Meta:
         model = Area
@@ -22,6 +23,7 @@ class AreaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     filter_backends: list = []
     pagination_class = None
     read_only = True
+    lookup_value_regex = r"[0-9]+"  # area codes are digits; anything else is 404
 
     def get_queryset(self):
         parent = self.request.query_params.get("parent")

@@ -3,8 +3,12 @@ model viewset that reads through the same Resource (and so the same scoping) as 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status, viewsets
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
@@ -15,6 +19,9 @@ from .resources import resource_for
 
 # Every app registers its viewsets here, in its own api.py (discovered by fupin.api_urls).
 router = DefaultRouter()
+
+
+MAX_PK = 2**63 - 1
 
 
 class Conflict(exceptions.APIException):
@@ -30,6 +37,8 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     model = None
     select_related: tuple[str, ...] = ()  # relations every row of the answer shows
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+    # Ids are integers: /persons/abc/ does not match the route and answers 404, not 500.
+    lookup_value_regex = r"[0-9]+"
 
     @property
     def resource(self):
@@ -48,9 +57,11 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         return self.model.objects.none()
 
     def get_object(self):
+        pk = int(self.kwargs["pk"])
+        if pk > MAX_PK:  # beyond any id the database holds (and beyond its integer type)
+            raise exceptions.NotFound()
         try:
-            return scoping.get_visible_or_404(self.get_queryset(), self.request.user,
-                                              pk=self.kwargs["pk"])
+            return scoping.get_visible_or_404(self.get_queryset(), self.request.user, pk=pk)
         except Http404 as exc:
             raise exceptions.NotFound() from exc
 
@@ -88,8 +99,31 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         return self.resource.update(actor=actor, instance=instance, data=data,
                                     expected_version=expected_version)
 
+    # Accepted in a body although read-only: the version an update is based on (the lock).
+    accepted_read_only = frozenset({"version"})
+
+    def refuse_fields(self, serializer, data) -> None:
+        """A body may only name fields the client can write. A read-only field (an
+        enrolment's person after creation, a record's area_code) or an unknown name (a typo)
+        is refused with a 400 naming it, rather than silently ignored: the client would
+        otherwise believe it had changed something that did not change."""
+        if not isinstance(data, Mapping):
+            return  # the serializer answers a body that is not an object
+        errors = {}
+        for name in data:
+            if name in self.accepted_read_only:
+                continue
+            field = serializer.fields.get(name)
+            if field is None:
+                errors[name] = [_("没有这个字段。")]
+            elif field.read_only:
+                errors[name] = [_("该字段只读，不能提交。")]
+        if errors:
+            raise exceptions.ValidationError(errors)
+
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
+        self.refuse_fields(serializer, request.data)
         serializer.is_valid(raise_exception=True)
         obj = self._call(self.create_record, actor=request.user,
                          data=dict(serializer.validated_data))
@@ -99,6 +133,7 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         instance = self.get_object()
         serializer = self.get_serializer(instance, data=request.data,
                                          partial=kwargs.get("partial", False))
+        self.refuse_fields(serializer, request.data)
         serializer.is_valid(raise_exception=True)
         obj = self._call(self.update_record, actor=request.user, instance=instance,
                          data=dict(serializer.validated_data),
@@ -107,6 +142,14 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
 
     def destroy(self, request, *args, **kwargs):
         instance = self.get_object()
+        body = request.data if isinstance(request.data, Mapping) else {}  # a list: no reason
         self._call(self.resource.retire, actor=request.user, instance=instance,
-                   reason=str(request.data.get("reason", "")) if hasattr(request, "data") else "")
+                   reason=str(body.get("reason", "")))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@csrf_exempt  # as DRF's views: the API authenticates by token, and a 404 changes nothing
+def not_found(request, *args, **kwargs):
+    """The answer of every /api/ path that no route matches (a non-integer id, a typo): a
+    JSON 404 like the API's other answers, not the site's HTML page."""
+    return JsonResponse({"detail": _("未找到。")}, status=404)

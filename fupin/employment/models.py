@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core import codes, dates
+from fupin.core.bounds import validate_date
 from fupin.core.models import AreaScopedModel
 
 
@@ -36,8 +37,9 @@ class Employment(AreaScopedModel):
     employer = models.CharField(_("用人单位"), max_length=200)
     place = codes.code_field("work_place", _("务工地点"), blank=False)
     industry = models.CharField(_("行业"), max_length=100, blank=True)
-    start_date = models.DateField(_("开始日期"))
-    end_date = models.DateField(_("结束日期"), null=True, blank=True)
+    start_date = models.DateField(_("开始日期"), validators=[validate_date])
+    end_date = models.DateField(_("结束日期"), null=True, blank=True,
+                                validators=[validate_date])
     monthly_income = models.PositiveIntegerField(_("月收入（元）"), null=True, blank=True)
     channel = models.CharField(_("就业渠道"), max_length=20, choices=Channel.choices,
                                blank=True)
@@ -70,14 +72,17 @@ class Venture(AreaScopedModel):
                                related_name="ventures", verbose_name=_("创业人员"))
     business = models.CharField(_("项目（经营实体）名称"), max_length=200)
     industry = models.CharField(_("行业"), max_length=100, blank=True)
-    start_date = models.DateField(_("创业日期"))
-    end_date = models.DateField(_("停业日期"), null=True, blank=True)
+    start_date = models.DateField(_("创业日期"), validators=[validate_date])
+    end_date = models.DateField(_("停业日期"), null=True, blank=True,
+                                validators=[validate_date])
     college_student = models.BooleanField(_("贫困家庭大学生创业"), default=False)
     loan_amount = models.DecimalField(_("创业担保贷款（元）"), max_digits=12, decimal_places=2,
                                       null=True, blank=True)
     loan_bank = models.CharField(_("贷款银行"), max_length=100, blank=True)
-    loan_start = models.DateField(_("贷款发放日期"), null=True, blank=True)
-    loan_end = models.DateField(_("贷款到期日期"), null=True, blank=True)
+    loan_start = models.DateField(_("贷款发放日期"), null=True, blank=True,
+                                  validators=[validate_date])
+    loan_end = models.DateField(_("贷款到期日期"), null=True, blank=True,
+                                validators=[validate_date])
     interest_subsidy = models.DecimalField(_("贴息金额（元）"), max_digits=12, decimal_places=2,
                                            null=True, blank=True)
     employees = models.PositiveIntegerField(_("带动就业人数"), default=0)
@@ -108,7 +113,7 @@ class WelfarePost(AreaScopedModel):
     name = models.CharField(_("岗位名称"), max_length=100)
     kind = codes.code_field("welfare_post_kind", _("岗位类型"), blank=False)
     monthly_pay = models.PositiveIntegerField(_("月补贴（元）"))
-    established = models.DateField(_("开发日期"))
+    established = models.DateField(_("开发日期"), validators=[validate_date])
 
     class Meta:
         verbose_name = _("公益性岗位")
@@ -129,8 +134,9 @@ class Placement(AreaScopedModel):
                              verbose_name=_("岗位"))
     person = models.ForeignKey("registry.Person", on_delete=models.PROTECT,
                                related_name="placements", verbose_name=_("安置人员"))
-    start_date = models.DateField(_("上岗日期"))
-    end_date = models.DateField(_("离岗日期"), null=True, blank=True)
+    start_date = models.DateField(_("上岗日期"), validators=[validate_date])
+    end_date = models.DateField(_("离岗日期"), null=True, blank=True,
+                                validators=[validate_date])
 
     class Meta:
         verbose_name = _("公益性岗位安置")

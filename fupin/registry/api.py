@@ -105,7 +105,7 @@ class PersonViewSet(ScopedModelViewSet):
     def reveal(self, request, pk=None):
         """One protected value in clear, for roles that may see it; logged."""
         person = self.get_object()
-        field = request.data.get("field", "")
+        field = request.data.get("field", "") if isinstance(request.data, dict) else ""
         try:
             value = services.person_reveal(actor=request.user, person=person, field=field,
                                            request=request._request)

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core import codes, crypto, personal
+from fupin.core.bounds import validate_date, validate_year
 from fupin.core.models import AreaScopedModel
 
 
@@ -29,10 +30,12 @@ class Household(AreaScopedModel):
     number = models.CharField(_("户编号"), max_length=30, unique=True)
     head = models.ForeignKey("Person", on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="+", verbose_name=_("户主"))
-    identified_year = models.PositiveSmallIntegerField(_("识别年度"), null=True, blank=True)
+    identified_year = models.PositiveSmallIntegerField(_("识别年度"), null=True, blank=True,
+                                                       validators=[validate_year])
     household_kind = codes.code_field("household_kind", _("贫困户属性"))
     poverty_status = codes.code_field("poverty_status", _("脱贫状态"))
-    exit_year = models.PositiveSmallIntegerField(_("脱贫年度"), null=True, blank=True)
+    exit_year = models.PositiveSmallIntegerField(_("脱贫年度"), null=True, blank=True,
+                                                 validators=[validate_year])
     poverty_cause = codes.code_field("poverty_cause", _("主要致贫原因"))
     address = models.CharField(_("住址"), max_length=200, blank=True)
     hamlet = models.CharField(_("自然村"), max_length=100, blank=True)
@@ -42,6 +45,7 @@ class Household(AreaScopedModel):
     income_per_capita = models.DecimalField(_("人均纯收入（元）"), max_digits=12, decimal_places=2,
                                             null=True, blank=True)
     national_reported_on = models.DateField(_("国办系统数据日期"), null=True, blank=True,
+                                            validators=[validate_date],
                                             editable=False)
 
     class Meta:
@@ -171,7 +175,7 @@ class NationalReport(AreaScopedModel):
 
     person = models.OneToOneField(Person, on_delete=models.PROTECT,
                                   related_name="national_report", verbose_name=_("人员"))
-    reported_on = models.DateField(_("报告日期"))
+    reported_on = models.DateField(_("报告日期"), validators=[validate_date])
     # False: the file covered the person's household and did not list the person
     listed = models.BooleanField(_("系统中有此人"), default=True)
     work_status = codes.code_field("work_status", _("务工状况"))

@@ -36,6 +36,8 @@ def table_json(table) -> dict:
 class IndicatorsView(APIView):
     """The indicators of an area and a year, with one row per child area."""
 
+    schema_errors = ("404",)  # an area outside the scope (core/schema.py)
+
     @extend_schema(parameters=[OpenApiParameter("area", str), OpenApiParameter("year", int)],
                    responses=OpenApiTypes.OBJECT)
     def get(self, request):

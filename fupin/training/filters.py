@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core import codes
+from fupin.core.filters import YearFilter
 
 from .models import Course, Enrolment
 
@@ -23,7 +24,7 @@ class CourseFilter(StyledFilterSet):
                                   help_text=_("培训班名称、培训机构或地点"))
     kind = django_filters.ChoiceFilter(label=_("培训类型"), choices=codes.choices("training_kind"))
     phase = django_filters.ChoiceFilter(label=_("进度"), choices=PHASES, method="by_phase")
-    year = django_filters.NumberFilter(label=_("开班年度"), field_name="start_date__year")
+    year = YearFilter(label=_("开班年度"), field_name="start_date__year")
 
     class Meta:
         model = Course

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core import codes, scoping
+from fupin.core.bounds import validate_date
 from fupin.core.models import AreaScopedModel, ScopedQuerySet
 from fupin.core.roles import Role
 
@@ -32,8 +33,8 @@ class Course(AreaScopedModel):
     kind = codes.code_field("training_kind", _("培训类型"), blank=False)
     provider = models.CharField(_("培训机构"), max_length=100)
     trainer = models.CharField(_("授课老师"), max_length=100, blank=True)
-    start_date = models.DateField(_("开班日期"))
-    end_date = models.DateField(_("结业日期"))
+    start_date = models.DateField(_("开班日期"), validators=[validate_date])
+    end_date = models.DateField(_("结业日期"), validators=[validate_date])
     place = models.CharField(_("培训地点"), max_length=200)
     capacity = models.PositiveIntegerField(_("计划人数"))
     subsidy_per_person = models.DecimalField(_("补贴标准（元/人）"), max_digits=10,
@@ -77,7 +78,8 @@ class Enrolment(AreaScopedModel):
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices,
                               default=Status.ENROLLED)
     days_attended = models.PositiveIntegerField(_("出勤天数"), default=0)
-    completed_on = models.DateField(_("结业日期"), null=True, blank=True)
+    completed_on = models.DateField(_("结业日期"), null=True, blank=True,
+                                    validators=[validate_date])
     certificate = models.CharField(_("证书编号"), max_length=100, blank=True)
 
     class Meta:

@@ -20,6 +20,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from fupin.core import bounds
+
 __all__ = [
     "CellError",
     "choice_parser",
@@ -148,17 +150,28 @@ def parse_int(value) -> int | None:
     if isinstance(value, bool):
         raise CellError(_("“%(value)s”不是整数") % {"value": _show(value)})
     if isinstance(value, int):
-        return value
+        return _bounded(value, value)
     if isinstance(value, float):
         if value.is_integer():
-            return int(value)
+            return _bounded(int(value), value)
         raise CellError(_("“%(value)s”不是整数") % {"value": _show(value)})
     if not isinstance(value, str):
         raise CellError(_("“%(value)s”不是整数") % {"value": _show(value)})
     number = Decimal(_number_text(value, _("整数")))
     if number != number.to_integral_value():
         raise CellError(_("“%(value)s”不是整数") % {"value": _show(value)})
-    return int(number)
+    return _bounded(int(number), value)
+
+
+# No integer column (counts, wages, days, record numbers) comes near 2³¹; a larger number
+# is a typo or a pasted identifier, and would overflow the database's integer column.
+_INT_LIMIT = 2**31 - 1
+
+
+def _bounded(number: int, value) -> int:
+    if abs(number) > _INT_LIMIT:
+        raise CellError(_("“%(value)s”数字过大，请检查") % {"value": _show(value)})
+    return number
 
 
 def parse_decimal(value) -> Decimal | None:
@@ -187,7 +200,7 @@ def parse_decimal(value) -> Decimal | None:
 # Dates
 
 _EXCEL_EPOCH = datetime.date(1899, 12, 30)
-_SERIAL_MIN, _SERIAL_MAX = 1, 80000  # 1900-01-01 … 2119-01-11
+_SERIAL_MIN, _SERIAL_MAX = 1, 80000  # 1900-01-01 … 2119-01-11; core.bounds then refuses past 2100
 _YMD_MIN, _YMD_MAX = 19000101, 21001231
 _TIME_SUFFIX = re.compile(r"(?:[T ]\s*\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$")
 _DATE_FORMS = [
@@ -237,6 +250,16 @@ def _from_ymd(value, year: int, month: int, day: int) -> datetime.date:
 
 
 def parse_date(value) -> datetime.date | None:
+    """A calendar date (see `_parse_date`), within `core.bounds` (1900-01-01 – 2100-12-31)."""
+    date = _parse_date(value)
+    message = bounds.date_error(date)
+    if message:
+        raise CellError(_("“%(value)s”不是有效日期：%(reason)s")
+                        % {"value": _show(value), "reason": message})
+    return date
+
+
+def _parse_date(value) -> datetime.date | None:
     """A calendar date from a date cell, an Excel serial number or common written forms.
 
     Accepted: date/datetime cells; serial numbers 1–80000 (the 1900 date system); the number
@@ -277,7 +300,7 @@ def parse_date(value) -> datetime.date | None:
 
 
 _YEAR_FIRST = re.compile(r"^(\d{4})(?:[-/.年](?:\d{1,2})(?:[-/.月](?:\d{1,2})[日号]?|月)?)?年?$")
-YEAR_MIN, YEAR_MAX = 1949, 2100
+YEAR_MIN, YEAR_MAX = bounds.MIN_YEAR, bounds.MAX_YEAR
 
 
 def parse_year(value) -> int | None:
@@ -304,9 +327,10 @@ def parse_year(value) -> int | None:
             raise CellError(_("“%(value)s”不是年份，请写 2014 或 2014-10")
                             % {"value": _show(value)})
         year = int(match.group(1))
-    if not YEAR_MIN <= year <= YEAR_MAX:
-        raise CellError(_("年份“%(value)s”超出范围（%(low)s–%(high)s）")
-                        % {"value": _show(value), "low": YEAR_MIN, "high": YEAR_MAX})
+    message = bounds.year_error(year)
+    if message:
+        raise CellError(_("“%(value)s”不是有效的年度：%(reason)s")
+                        % {"value": _show(value), "reason": message})
     return year
 
 

@@ -88,13 +88,21 @@ def check_model_scoping(model, *, client, user, area_a: str, area_b: str) -> Non
         api_mine = reverse(f"api:{model._meta.model_name}-detail", args=[mine.pk])
     except NoReverseMatch as exc:
         raise AssertionError(f"{name}: no API endpoint registered") from exc
-    for query in ("", f"?area_code={area_b}"):
+    def api_ids(query: str) -> list:
         body = client.get(api_list + query)
-        assert body.status_code == 200, f"{name}: API list answered {body.status_code}"
-        ids = [row["id"] for row in body.json()["results"]]
-        assert theirs.pk not in ids, f"{name}: API list{query} shows an out-of-scope record"
-    assert mine.pk in [r["id"] for r in client.get(api_list).json()["results"]], \
-        f"{name}: API list lacks the user's own record"
+        assert body.status_code == 200, f"{name}: API list{query} answered {body.status_code}"
+        return [row["id"] for row in body.json()["results"]]
+
+    for query in ("", f"?area={area_b}"):
+        assert theirs.pk not in api_ids(query), \
+            f"{name}: API list{query} shows an out-of-scope record"
+    assert mine.pk in api_ids(""), f"{name}: API list lacks the user's own record"
+    # The area filter must really filter (an ignored parameter would pass the check above):
+    # one's own area returns one's record, another's returns nothing at all.
+    assert mine.pk in api_ids(f"?area={area_a}"), \
+        f"{name}: API list?area={area_a} lacks the user's own record"
+    assert api_ids(f"?area={area_b}") == [], \
+        f"{name}: API list?area={area_b} is not filtered by area (shows the user's own records)"
     assert client.get(api_mine).status_code == 200
     status = client.get(api_theirs).status_code
     assert status == 404, f"{name}: API GET of an out-of-scope record answered {status}"

@@ -78,3 +78,13 @@ def test_county_officer_sees_whole_county(demo_users, client):
     assert visible == {a.pk, b.pk}
     assert w.pk in set(Sample.objects.visible_to(demo_users["admin"]).values_list("pk",
                                                                                     flat=True))
+
+
+def test_check_fails_when_the_api_ignores_the_area_filter(demo_users, client, monkeypatch):
+    from fupin.core.api import ScopedModelViewSet
+    from tests.scopedapp.models import Sample
+
+    monkeypatch.setattr(ScopedModelViewSet, "filter_queryset",
+                        lambda self, queryset: queryset)
+    with pytest.raises(AssertionError, match="not filtered by area"):
+        _run(Sample, demo_users, client)

@@ -81,8 +81,15 @@ def test_api_enrolment_progress_is_version_guarded_and_course_fixed(demo_users, 
     e = make_enrolment(area_code=actor.scope_code, course=course)
     client.force_login(actor)
     url = f"/api/v1/enrolments/{e.pk}/"
-    resp = client.patch(url, {"status": "completed", "days_attended": 5, "course": other.pk,
-                              "version": 1}, content_type=JSON)
+    # course and person are fixed after creation: sending one is refused, naming it
+    for field, value in (("course", other.pk), ("person", e.person_id)):
+        moved = client.patch(url, {"status": "completed", field: value, "version": 1},
+                             content_type=JSON)
+        assert moved.status_code == 400 and list(moved.json()) == [field], moved.content
+    e.refresh_from_db()
+    assert (e.course_id, e.version, e.status) == (course.pk, 1, "enrolled")
+    resp = client.patch(url, {"status": "completed", "days_attended": 5, "version": 1},
+                        content_type=JSON)
     assert resp.status_code == 200, resp.content
     assert resp.json()["completed_on"] == today.isoformat()
     assert resp.json()["course"] == course.pk

@@ -18,6 +18,7 @@ from fupin.core.tabular.parsers import (
     parse_id_number,
     parse_int,
     parse_phone,
+    parse_year,
 )
 
 D = datetime.date
@@ -180,7 +181,7 @@ def test_parse_date_accepts(value):
         (25569, D(1970, 1, 1)),
         (36526, D(2000, 1, 1)),
         (43831, D(2020, 1, 1)),
-        (80000, D(2119, 1, 11)),
+        (73415, D(2100, 12, 31)),
     ],
 )
 def test_parse_date_excel_serials(serial, day):
@@ -457,3 +458,30 @@ def test_parse_choice_reuses_its_table():
     parse = choice_parser(CAPACITY)
     assert [parse(v) for v in ("普通劳动力", "无劳动力")] == ["01", "05"]
     assert parse_choice("普通劳动力", CAPACITY) == parse_choice("普通劳动力", dict(CAPACITY))
+
+
+# --- bounds (core.bounds): years 1949–2100, dates 1900-01-01 – 2100-12-31 ------------------
+
+@pytest.mark.parametrize("value", [D(1899, 12, 31), D(2101, 1, 1), D(3, 1, 1), 80000,
+                                   D(9999, 12, 31), datetime.datetime(2101, 1, 1, 8, 0)])
+def test_parse_date_refuses_dates_outside_bounds(value):
+    with pytest.raises(CellError, match="1900-01-01 至 2100-12-31"):
+        parse_date(value)
+
+
+@pytest.mark.parametrize(("value", "year"), [(2017, 2017), ("2017", 2017), ("２０１７年", 2017),
+                                             (1949.0, 1949), ("2100", 2100), ("", None)])
+def test_parse_year_reads_years(value, year):
+    assert parse_year(value) == year
+
+
+@pytest.mark.parametrize("value", [0, -5, 1948, 2101, 12026, 40569, "99999"])
+def test_parse_year_refuses_years_outside_bounds(value):
+    with pytest.raises(CellError, match="1949 至 2100"):
+        parse_year(value)
+
+
+@pytest.mark.parametrize("value", [2**31, -(2**31), "99999999999", 1e12])
+def test_parse_int_refuses_numbers_that_overflow_the_database(value):
+    with pytest.raises(CellError, match="数字过大"):
+        parse_int(value)
