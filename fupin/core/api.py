@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from rest_framework import exceptions, status, viewsets
+from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
@@ -29,14 +29,12 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
-class ScopedModelViewSet(viewsets.ModelViewSet):
-    """CRUD over a Resource's model. Reads go through `resource.queryset(user)`; writes go
-    through the resource's services. Updates must carry the `version` they were based on
-    (body field or If-Match header); a stale one answers 409. DELETE retires."""
+class ScopedReads:
+    """What every scoped viewset shares: reads through `resource.queryset(user)`, integer
+    ids, out of scope = 404, service errors as 400/409."""
 
     model = None
     select_related: tuple[str, ...] = ()  # relations every row of the answer shows
-    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
     # Ids are integers: /persons/abc/ does not match the route and answers 404, not 500.
     lookup_value_regex = r"[0-9]+"
 
@@ -77,19 +75,34 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
             raise exceptions.ValidationError(getattr(exc, "message_dict", None)
                                              or {"non_field_errors": exc.messages}) from exc
 
-    def _expected_version(self, request):
-        raw = request.data.get("version", request.headers.get("If-Match", ""))
-        raw = str(raw).strip('"')
-        if not raw.isdigit():
-            raise exceptions.ValidationError(
-                {"version": ["修改时须提供记录的版本号（version 字段或 If-Match 头）。"]})
-        return int(raw)
-
     def filter_queryset(self, queryset):
         area = self.request.query_params.get("area", "").strip()
         if area:
             queryset = self.resource.filter_area(queryset, area)
         return super().filter_queryset(queryset)
+
+
+class ScopedReadOnlyViewSet(ScopedReads, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                            viewsets.GenericViewSet):
+    """List and detail only: for records that services write elsewhere (the national
+    system's reports, written by the person import) and that the API reads and acts on
+    through the viewset's own actions."""
+
+
+class ScopedModelViewSet(ScopedReads, viewsets.ModelViewSet):
+    """CRUD over a Resource's model. Writes go through the resource's services. Updates must
+    carry the `version` they were based on (body field or If-Match header); a stale one
+    answers 409. DELETE retires."""
+
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    def _expected_version(self, request):
+        raw = request.data.get("version", request.headers.get("If-Match", ""))
+        raw = str(raw).strip('"')
+        if not raw.isdigit():
+            raise exceptions.ValidationError(
+                {"version": [_("修改时须提供记录的版本号（version 字段或 If-Match 头）。")]})
+        return int(raw)
 
     # hooks: how validated data reaches the services (override for models with more rules)
     def create_record(self, *, actor, data: dict):
@@ -153,3 +166,4 @@ def not_found(request, *args, **kwargs):
     """The answer of every /api/ path that no route matches (a non-integer id, a typo): a
     JSON 404 like the API's other answers, not the site's HTML page."""
     return JsonResponse({"detail": _("未找到。")}, status=404)
+

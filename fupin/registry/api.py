@@ -4,7 +4,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from fupin.core.api import ScopedModelViewSet, router
+from fupin.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet, router
 from fupin.core.errors import ServiceError
 from fupin.core.personal import PersonalDataSerializerMixin
 
@@ -129,7 +129,7 @@ class NationalReportSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class NationalReportViewSet(ScopedModelViewSet):
+class NationalReportViewSet(ScopedReadOnlyViewSet):
     """/api/v1/national-reports/: what the national system reports of each person (written by
     the person import; read-only here), `POST …/{id}/outdated/` marks one outdated, and
     `GET …/mismatches/?area=CODE` gives the reconciliation counts of an area and its

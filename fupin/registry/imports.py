@@ -256,8 +256,11 @@ class PersonImport(ImportSpec):
     # --- validation ---------------------------------------------------------------------
     def start(self, *, actor, as_of=None):
         scope = scoping.user_scope_code(actor)
+        # a date given for the file (the command's --report-date) re-dates its reports; the
+        # import's day only dates what is new or changed (the same file again changes nothing)
         return {"actor": actor, "villages": village_index(scope or ""), "seen": {},
-                "households": {}, "numbers": {}, "as_of": as_of or timezone.localdate()}
+                "households": {}, "numbers": {}, "as_of": as_of or timezone.localdate(),
+                "as_of_given": as_of is not None, "listed": set()}
 
     def derive(self, rows: list[ParsedRow], state) -> None:
         for row in rows:
@@ -318,10 +321,16 @@ class PersonImport(ImportSpec):
             row.error(_("村"), message)
         v["_area"] = area
         v["_key"] = self._household_key(v, state)
-        # A row of the national system's export (its person number, or what it reports of
-        # work) carries a report as of the file's date (DESIGN §2).
-        v["_report"] = bool(v.get("national_number") or v.get("reported_on") or any(
-            v.get(k) is not None and v.get(k) != "" for k in REPORT_FIELDS))
+        # A file with the national system's work columns (务工状况 …) is a national file: each
+        # of its rows is the system's report of that person as of the file's date (DESIGN §2),
+        # blank cells included. Decided by the columns, never by a row's content (a roster
+        # that only carries 人编号 is no report). The product's own export also has 报告日期:
+        # there a row carries a report only where that date is filled.
+        if "reported_on" in v:
+            v["_report"] = bool(v["reported_on"])
+        else:
+            v["_report"] = any(k in v for k in REPORT_FIELDS)
+        v["_dated"] = bool(v.get("reported_on")) or state["as_of_given"]
         if v["_report"]:
             day = v.get("reported_on") or state["as_of"]
             if day > timezone.localdate():
@@ -477,6 +486,8 @@ class PersonImport(ImportSpec):
             values = _report_values(v)
             day = v["reported_on"]
             report = stored.get(person.pk)
+            if person.pk:
+                state["listed"].add(person.pk)
             if report is None:
                 new.append(make(person_id=person.pk, area_code=person.area_code,
                                 reported_on=day, created_at=now, updated_at=now, **values))
@@ -485,8 +496,8 @@ class PersonImport(ImportSpec):
             if report.reported_on > day:
                 continue
             content = any(getattr(report, k) != values[k] for k in NationalReport.CONTENT)
-            if not content and report.reported_on == day \
-                    and report.area_code == person.area_code:
+            if not content and report.area_code == person.area_code \
+                    and (report.reported_on == day or not v["_dated"]):
                 continue
             for k, value in values.items():
                 setattr(report, k, value)
@@ -535,6 +546,10 @@ class PersonImport(ImportSpec):
                     attrs.pop(k, None)
             elif day:  # a national file covers this household: finalize() notes who it left out
                 state.setdefault("covered", {})[household.pk] = day
+                if not state["as_of_given"] and all(
+                        k not in attrs or getattr(household, k) == attrs[k]
+                        for k in ("national_size", "income_per_capita")):
+                    attrs.pop("national_reported_on")  # the same figures: keep their day
             diff = {k: v for k, v in attrs.items() if getattr(household, k) != v}
             if diff:
                 for k, v in diff.items():
@@ -607,12 +622,14 @@ class PersonImport(ImportSpec):
                 person_id__in=[pk for pk, _h, _a in people])}
             new, changed = [], []
             for pk, household_id, area in people:
+                if pk in state["listed"]:  # the file lists them (their report may keep its day)
+                    continue
                 day = covered[household_id]
                 report = stored.get(pk)
                 if report is None:
                     new.append(make(person_id=pk, area_code=area, reported_on=day,
                                     created_at=now, updated_at=now, **blank))
-                elif report.reported_on < day:
+                elif report.reported_on < day and (report.listed or state["as_of_given"]):
                     if report.listed:
                         report.outdated_at, report.outdated_reason = None, ""
                     for k, value in blank.items():

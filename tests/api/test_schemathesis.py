@@ -51,12 +51,12 @@ def village_records(demo_users):
     """A record of every scoped model in village_a's village, and one in village_b's; returns
     the path parameters that name village_a's own record, per API prefix."""
     import fupin.api_urls  # noqa: F401 — registers every app's viewsets on the router
-    from fupin.core.api import ScopedModelViewSet, router
+    from fupin.core.api import ScopedReads, router
 
     mine, theirs = demo_users["village_a"].scope_code, demo_users["village_b"].scope_code
     own = {"areas": {"code": mine}}
     for prefix, viewset, _basename in router.registry:
-        if issubclass(viewset, ScopedModelViewSet):
+        if issubclass(viewset, ScopedReads):
             factory = factory_for(viewset.model)
             own[prefix] = {"id": factory(area_code=mine).pk}
             factory(area_code=theirs)

@@ -247,3 +247,36 @@ def test_template_leaves_the_systems_report_columns_out(demo_users):
     guide = " ".join(str(c) for row in book.get_sheet_by_name("填写说明").to_python()
                      for c in row)
     assert "务工状况" in guide and "识别时间" in guide
+
+
+def test_a_roster_with_only_the_person_number_is_no_national_report(demo_users):
+    """A file is a national report by its work columns, not by a row's 人编号: a roster that
+    only carries the person number writes no report and leaves the real ones alone."""
+    actor = demo_users["lizhou_county"]
+    day = datetime.date(2017, 10, 31)
+    commit(actor, national_file(), as_of=day)
+    before = {r.person_id: (r.reported_on, r.work_status, r.listed, r.version)
+              for r in NationalReport.objects.all()}
+    work = {NATIONAL_HEADER.index("务工状况"), NATIONAL_HEADER.index("务工时间（月）")}
+    header = [h for i, h in enumerate(NATIONAL_HEADER) if i not in work]
+    rows = [[c for i, c in enumerate(row) if i not in work] for row in national_rows()[:2]]
+    report = commit(actor, xlsx([header, *rows]))
+    assert report.ok, report.errors
+    after = {r.person_id: (r.reported_on, r.work_status, r.listed, r.version)
+             for r in NationalReport.objects.all()}
+    assert after == before
+
+
+def test_the_same_national_file_on_a_later_day_changes_nothing(demo_users):
+    """Without a date given, the import's day dates only what is new or changed: the same
+    file imported again next month writes no history (DESIGN §7)."""
+    actor = demo_users["lizhou_county"]
+    commit(actor, national_file(), as_of=datetime.date(2017, 10, 31))
+    counts = (Person.history.count(), Household.history.count(),
+              NationalReport.history.count())
+    again = commit(actor, national_file())  # dated today by default
+    assert again.ok and again.outcome.as_dict() == {"created": 0, "updated": 0, "unchanged": 4}
+    assert (Person.history.count(), Household.history.count(),
+            NationalReport.history.count()) == counts
+    assert set(NationalReport.objects.values_list("reported_on", flat=True)) == {
+        datetime.date(2017, 10, 31)}

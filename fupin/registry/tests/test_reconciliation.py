@@ -190,7 +190,9 @@ def test_api_lists_reports_marks_one_outdated_and_counts(demo_users, client):
     assert client.get("/api/v1/national-reports/mismatches/").json()["total"]["total"] == 0
     resp = client.patch(f"/api/v1/national-reports/{head.pk}/", {"version": head.version + 1,
                         "work_status": "09"}, content_type="application/json")
-    assert resp.status_code == 400
+    assert resp.status_code == 405  # the reports are the import's: the API only reads them
+    assert client.post("/api/v1/national-reports/", {"person": head.person_id},
+                       content_type="application/json").status_code == 405
     assert client.get(f"/api/v1/national-reports/mismatches/?area={VILLAGE_B}").status_code \
         == 404
 
