@@ -242,9 +242,10 @@ def export_log(*, actor, model, rows: int, reveal: bool, detail: str = "", reque
     from .models import AccessLog
     from .services import access_log_record
 
-    prefix = "明文 " if reveal else "脱敏 "
+    # the detail quotes the list's filters: a search by a full ID number is kept masked
+    detail = (_("明文") if reveal else _("脱敏")) + " " + crypto.mask_numbers_in(detail)
     return access_log_record(actor=actor, action=AccessLog.Action.EXPORT, model=model,
-                             rows=rows, detail=prefix + detail, request=request)
+                             rows=rows, detail=detail[:500], request=request)
 
 
 # --- the API: one mixin for every serializer that shows a record with personal data ---------

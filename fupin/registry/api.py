@@ -24,7 +24,9 @@ class HouseholdSerializer(serializers.ModelSerializer):
                   "household_kind", "poverty_status", "exit_year", "poverty_cause", "address",
                   "national_size", "income_per_capita", "national_reported_on",
                   "version", "retired_at"]
-        read_only_fields = ["head", "national_reported_on", "version", "retired_at"]
+        # what the national system says of the household comes only from its files
+        read_only_fields = ["head", "national_size", "income_per_capita",
+                            "national_reported_on", "version", "retired_at"]
         extra_kwargs = {"number": {"validators": []}}
 
 

@@ -157,7 +157,7 @@ def place_of(report: NationalReport) -> str:
 
 def start_of(report: NationalReport) -> datetime.date | None:
     """The first day of the months of work the report counts back from its date."""
-    months = report.work_months
+    months = min(report.work_months or 0, 600)  # the import's bound; older rows may exceed it
     if not months:
         return None
     index = report.reported_on.year * 12 + report.reported_on.month - 1 - (months - 1)

@@ -133,11 +133,20 @@ class NationalReportResource(Resource):
         raise ServiceError(_("国办系统报告随国办系统数据导入更新，不能手工修改；"
                              "过时的报告请在“与国办系统比对”中标记。"))
 
+    def create(self, *, actor, data):
+        return self.save_form(actor=actor, form=None, instance=None, expected_version=None)
+
     def update(self, *, actor, instance, data, expected_version):
         return self.save_form(actor=actor, form=None, instance=instance,
                               expected_version=expected_version)
 
-    create = update
+    def retire(self, *, actor, instance, reason=""):
+        # a report is the national system's word as of its date: a newer file replaces it, a
+        # worker marks it outdated; retired, it would drift out of the reconciliation
+        raise ServiceError(_("国办系统报告不能停用；过时的报告请在“与国办系统比对”中标记。"))
+
+    def restore(self, *, actor, instance):
+        return self.retire(actor=actor, instance=instance)
 
 
 households = HouseholdResource()

@@ -230,14 +230,14 @@ def uploads_purge(*, now=None, days: int | None = None) -> dict[str, int]:
             if field:
                 field.delete(save=False)
                 counts["files"] += 1
-        job.errors, job.headers, job.purged_at = [], [], now
+        job.errors, job.error_summary, job.headers, job.purged_at = [], [], [], now
         if job.finished_at is None:
             job.status, job.finished_at = ImportJob.Status.EXPIRED, now
             job.message = _("上传后 %(days)s 天内未完成导入，未写入任何数据；文件已删除。") % {
                 "days": days}
             counts["expired"] += 1
-        job.save(update_fields=["file", "error_report", "errors", "headers", "purged_at",
-                                "status", "finished_at", "message"])
+        job.save(update_fields=["file", "error_report", "errors", "error_summary", "headers",
+                                "purged_at", "status", "finished_at", "message"])
         cache.delete(_key(job.pk))
         counts["jobs"] += 1
     counts["orphans"] = _purge_orphans(cutoff)

@@ -30,6 +30,9 @@ class Col:
     help: str = ""
     width: int = 14
     max_length: int | None = None
+    # the range of an int column (a count of people or months): outside it, a row error
+    # instead of a database error at commit
+    value_range: tuple[int, int] | None = None
 
     @property
     def is_text_column(self) -> bool:
@@ -50,7 +53,19 @@ class Col:
             return parse_text
         if self.kind == "choice":
             return parsers.choice_parser(self.choices(), self.choice_synonyms)
-        return getattr(parsers, f"parse_{self.kind}")
+        parse = getattr(parsers, f"parse_{self.kind}")
+        if self.value_range is None:
+            return parse
+        low, high = self.value_range
+
+        def parse_in_range(value):
+            number = parse(value)
+            if number is not None and not low <= number <= high:
+                raise parsers.CellError(_("应在 %(low)s 至 %(high)s 之间") % {"low": low,
+                                                                          "high": high})
+            return number
+
+        return parse_in_range
 
     def parse(self, value: Any):
         if value is None or (isinstance(value, str) and not value.strip()):

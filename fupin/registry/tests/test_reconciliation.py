@@ -3,6 +3,7 @@ disagreement, the one-click fixes clearing it, scoping, the page and API, the in
 
 import datetime
 
+import pytest
 from django.utils import timezone
 
 from fupin.core import indicators as ind
@@ -218,3 +219,33 @@ def test_indicator_counts_the_mismatches(demo_users, client):
     client.force_login(county)
     page = client.get("/reports/indicators/?area=510802").content.decode()
     assert 'data-indicator="national_mismatch"' in page and "与国办系统不一致人数" in page
+
+
+def test_reports_are_not_retired_by_hand_and_household_figures_not_typed(demo_users, client):
+    """The national system's word comes only from its files: no page or API retires a report,
+    and the household's 人数 / 人均纯收入 from the system are read-only in the API."""
+    from fupin.core.errors import ServiceError
+    from fupin.registry.resources import national_reports
+
+    commit(demo_users["lizhou_county"], national_file(), as_of=datetime.date(2017, 10, 31))
+    report = NationalReport.objects.get(person__name="张大山")
+    with pytest.raises(ServiceError):
+        national_reports.retire(actor=demo_users["village_a"], instance=report)
+    client.force_login(demo_users["village_a"])
+    household = report.person.household
+    resp = client.patch(f"/api/v1/households/{household.pk}/",
+                        {"national_size": 9, "version": household.version},
+                        content_type="application/json")
+    assert resp.status_code == 400 and "national_size" in resp.json()
+    report.refresh_from_db()
+    household.refresh_from_db()
+    assert report.retired_at is None and household.national_size == 3
+
+
+def test_out_of_range_counts_are_row_errors(demo_users):
+    rows = national_rows()
+    rows[0][8], rows[1][16] = 500, 99999  # 人数, 务工时间（月）
+    report = commit(demo_users["lizhou_county"], national_file(rows))
+    assert not report.ok
+    assert {(e.line, e.column) for e in report.errors} >= {(3, "人数"), (4, "务工时间（月）")}
+    assert not NationalReport.objects.exists()
