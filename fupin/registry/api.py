@@ -1,4 +1,5 @@
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
@@ -146,8 +147,13 @@ class NationalReportViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def outdated(self, request, pk=None):
         report = self.get_object()
+        body = request.data if isinstance(request.data, dict) else {}
+        unknown = sorted(set(body) - {"reason"})
+        if unknown or not isinstance(request.data, dict):
+            raise exceptions.ValidationError({name: [_("没有这个字段。")] for name in unknown}
+                                             or {"non_field_errors": [_("请求体应为对象。")]})
         report = self._call(services.national_report_mark_outdated, actor=request.user,
-                            person=report.person, reason=str(request.data.get("reason", "")))
+                            person=report.person, reason=str(body.get("reason", "")))
         return Response(self.get_serializer(report).data)
 
     @extend_schema(responses=inline_serializer("Mismatches", {

@@ -167,7 +167,7 @@ class NationalReport(AreaScopedModel):
     """What the national poverty information system (全国扶贫开发信息系统, later 防返贫监测信息系统)
     reports about one person's work, as of its file's date (DESIGN §2). It stands beside the
     status the five lists derive (Person.employment_status) and never overwrites it: the two
-    are compared by the reconciliation list (registry/reconcile.py).
+    are compared by the reconciliation list (registry/reconciliation.py).
 
     One current report per person, replaced by each newer national file (its history keeps
     the earlier ones). A village worker who finds the report stale marks it outdated; the

@@ -9,9 +9,10 @@ from django.views.decorators.http import require_POST
 from fupin.areas.selectors import area_full_name
 from fupin.core import codes, scoping
 from fupin.core.errors import ServiceError
+from fupin.core.roles import can_write
 
 from . import services
-from .models import PROTECTED, Person
+from .models import PROTECTED, NationalReport, Person
 from .selectors import incomplete_by_village
 
 
@@ -108,6 +109,8 @@ def national(request):
         page = keyset_page(request, village_mismatches(user=request.user, village=area), 50)
         ctx["page"] = page
         ctx["rows"] = [(p, said, _fix_links(p)) for p, said in page_rows(page)]
+        # the fixes are writes: a leader or inspector reads the list without the buttons
+        ctx["can_fix"] = can_write(request.user, NationalReport)
     return render(request, "registry/national.html", ctx)
 
 

@@ -300,7 +300,6 @@ def _parse_date(value) -> datetime.date | None:
 
 
 _YEAR_FIRST = re.compile(r"^(\d{4})(?:[-/.年](?:\d{1,2})(?:[-/.月](?:\d{1,2})[日号]?|月)?)?年?$")
-YEAR_MIN, YEAR_MAX = bounds.MIN_YEAR, bounds.MAX_YEAR
 
 
 def parse_year(value) -> int | None:
@@ -314,19 +313,21 @@ def parse_year(value) -> int | None:
     elif isinstance(value, bool):
         raise CellError(_("“%(value)s”不是年份") % {"value": _show(value)})
     elif isinstance(value, int | float):
-        year = int(value)  # 2014.1 typed in a General cell is 2014年10月
-        if not YEAR_MIN <= year <= YEAR_MAX:
-            try:
-                year = parse_date(value).year  # an Excel serial day
-            except CellError:
-                raise CellError(_("“%(value)s”不是年份") % {"value": _show(value)}) from None
+        # 2014.1 typed in a General cell is 2014年10月; a number far from a year (40569, an
+        # Excel day, or a typo) is refused by the bounds below, never guessed at
+        if value != value or abs(value) > 10**6:  # NaN, infinity, or nothing like a year
+            raise CellError(_("“%(value)s”不是年份") % {"value": _show(value)})
+        year = int(value)
     else:
         text = clean_text(value).replace(" ", "")
         match = _YEAR_FIRST.match(text)
-        if match is None:
+        if match is not None:
+            year = int(match.group(1))
+        elif re.fullmatch(r"-?\d+", text):
+            year = int(text)  # a whole number, only not a year: the bounds say why
+        else:
             raise CellError(_("“%(value)s”不是年份，请写 2014 或 2014-10")
                             % {"value": _show(value)})
-        year = int(match.group(1))
     message = bounds.year_error(year)
     if message:
         raise CellError(_("“%(value)s”不是有效的年度：%(reason)s")

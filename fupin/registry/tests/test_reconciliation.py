@@ -249,3 +249,21 @@ def test_out_of_range_counts_are_row_errors(demo_users):
     assert not report.ok
     assert {(e.line, e.column) for e in report.errors} >= {(3, "人数"), (4, "务工时间（月）")}
     assert not NationalReport.objects.exists()
+
+
+def test_readers_see_the_list_without_the_fixes_and_bad_bodies_are_refused(demo_users,
+                                                                           client):
+    commit(demo_users["lizhou_county"], national_file(), as_of=DAY)
+    client.force_login(demo_users["leader"])
+    html = client.get(f"/registry/national/?area={VILLAGE_A}").content.decode()
+    assert "张大山" in html and "国办系统数据已过时" not in html
+    client.force_login(demo_users["village_a"])
+    html = client.get(f"/registry/national/?area={VILLAGE_A}").content.decode()
+    assert "国办系统数据已过时" in html
+    head = NationalReport.objects.get(person__name="张大山")
+    url = f"/api/v1/national-reports/{head.pk}/outdated/"
+    for body in ('["reason"]', '{"reason": "x", "typo": 1}'):
+        resp = client.post(url, body, content_type="application/json")
+        assert resp.status_code == 400, body
+    head.refresh_from_db()
+    assert head.outdated_at is None
