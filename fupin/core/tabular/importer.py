@@ -21,7 +21,15 @@ from django.utils.translation import gettext as _
 
 from .. import stamps
 from . import ledger
-from .reader import HeaderMatch, Table, TabularError, find_header, header_key, read_table
+from .reader import (
+    ROW_NUMBER_HEADERS,
+    HeaderMatch,
+    Table,
+    TabularError,
+    find_header,
+    header_key,
+    read_table,
+)
 from .spec import ImportSpec, Outcome, ParsedRow
 
 CHUNK = 2000
@@ -190,12 +198,10 @@ def ignored_columns(headers: list[str], mapping: dict) -> list[str]:
     """The file's columns that no field takes: named on the page, in the error report and
     by the command, so that a user sees what was left out. Blank headers and a row-number
     column (序号) are not worth saying."""
-    from .reader import _ROW_NUMBER_HEADERS  # the header finder's own list
-
     used = {int(i) for i in mapping}
     return [h for i, h in enumerate(headers)
             if i not in used and h and h.strip()
-            and header_key(h).casefold() not in _ROW_NUMBER_HEADERS]
+            and header_key(h).casefold() not in ROW_NUMBER_HEADERS]
 
 
 def _noop(phase: str, done: int, total: int) -> None:

@@ -592,7 +592,7 @@ def _read_csv(data: bytes, encodings: list[str], name: str, *, max_rows: int) ->
 
 
 _REQUIRED_MARKS = ("(必填)", "*", "(选填)")
-_ROW_NUMBER_HEADERS = frozenset({"序号", "编号", "序", "no", "no.", "#"})
+ROW_NUMBER_HEADERS = frozenset({"序号", "编号", "序", "no", "no.", "#"})
 
 
 def header_key(text) -> str:
@@ -654,7 +654,7 @@ def find_header(
         text = _header_text(value)
         if col in mapping or col in repeated_cols or not text:
             continue
-        if header_key(text).casefold() in _ROW_NUMBER_HEADERS:
+        if header_key(text).casefold() in ROW_NUMBER_HEADERS:
             continue
         unknown.append((col, text))
     return HeaderMatch(row_index=index, mapping=mapping, unknown=unknown, duplicates=duplicates)

@@ -11,9 +11,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from . import parsers
-from .reader import header_key
-
-IGNORED_HEADERS = {"序号", "编号", "No", "No.", "序"}
+from .reader import ROW_NUMBER_HEADERS, header_key
 
 
 @dataclass(frozen=True)
@@ -152,7 +150,7 @@ class ImportSpec:
         return self.columns
 
     def ignored(self, text: str) -> bool:
-        return header_key(text) in {header_key(h) for h in IGNORED_HEADERS}
+        return header_key(text).casefold() in ROW_NUMBER_HEADERS  # the header finder's list
 
     def missing_required(self, keys: Iterable[str]) -> list[Col]:
         keys = set(keys)
