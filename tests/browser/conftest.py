@@ -46,6 +46,14 @@ def pytest_collection_modifyitems(config, items):
     """Run the browser tests last: the session-wide browser keeps an event loop running in
     the main thread, and their transactional database is flushed after each test."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    # What a browser adds (rendering, scripts, the CSP, a phone's screen) does not depend on
+    # the database; `make test` runs them on SQLite and keeps the PostgreSQL run to the rest
+    # (the same pages, services and API without a browser), so the suite stays within time.
+    if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        skip = pytest.mark.skip(reason="browser tests run on SQLite (tests/browser/conftest.py)")
+        for item in items:
+            if item.get_closest_marker("browser") is not None:
+                item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
