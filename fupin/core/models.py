@@ -229,3 +229,30 @@ class AreaFigure(models.Model):
 
     def __str__(self):
         return f"{self.area_code} {self.year} {self.key}={self.value}"
+
+
+class Notification(models.Model):
+    """A message to one user (DESIGN §8): what they must do or should know, and where.
+
+    Written only by `notifications.notify`; the in-app bell reads these. Other channels
+    (a log, an SMS gateway) are told at the same time, after the sender's commit."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                  related_name="notifications", verbose_name=_("接收人"))
+    kind = models.CharField(_("类别"), max_length=40)
+    text = models.CharField(_("内容"), max_length=500)
+    link = models.CharField(_("链接"), max_length=300, blank=True)
+    area_code = models.CharField(_("所属区划"), max_length=12, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    audit_log = True  # a delivery record; its only change is being read
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("消息")
+        verbose_name_plural = _("消息")
+        indexes = [models.Index(fields=["recipient", "read_at", "created_at"])]
+
+    def __str__(self):
+        return f"{self.recipient_id} {self.kind} {self.text[:20]}"
