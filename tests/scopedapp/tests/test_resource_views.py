@@ -1,0 +1,17 @@
+"""The Sample resource on the shared test bases (core/testing/resources.py)."""
+
+from fupin.core.testing.resources import ResourceTests
+from tests.scopedapp.resources import samples
+
+
+class TestSampleViews(ResourceTests):
+    resource = samples
+
+    def create_data(self, area):
+        return {"name": "甲", "note": "", "area_code": area}
+
+    def update_data(self, obj):
+        return {"name": "甲二", "note": "备注", "area_code": obj.area_code}
+
+    def api_update_data(self, obj):
+        return {"name": "丙"}
