@@ -384,7 +384,9 @@ class ResourceTests:
             assert resp.status_code in (400, 403, 405), f"{self.name}: POST {url} answered " \
                 f"{resp.status_code}"
         resp = w.client.post(self.url("retire", obj), {"reason": "x"}, follow=True)
-        assert _is_chinese(resp.content.decode())
+        said = [str(m) for m in resp.context["messages"] if m.level_tag == "error"]
+        assert said and all(_is_chinese(m) for m in said), \
+            f"{self.name}: a refused retire says nothing in Chinese: {said}"
         for method, url in (("post", self.api_url()), ("patch", self.api_url(obj)),
                             ("put", self.api_url(obj)), ("delete", self.api_url(obj))):
             status = self.api(w.client, method, url, {"version": obj.version}).status_code
@@ -475,6 +477,12 @@ class ResourceTests:
     def test_api_create(self, w):
         data = self.api_create_data(w.area)
         expected = self.api_values(data)
+        before = model_counts()
+        empty = self.api(w.client, "post", self.api_url(), {})
+        assert empty.status_code == 400, f"{self.name}: an empty body answered " \
+            f"{empty.status_code}"
+        assert _is_chinese(json.dumps(empty.json(), ensure_ascii=False))
+        assert model_counts() == before, f"{self.name}: a refused body wrote records"
         resp = self.api(w.client, "post", self.api_url(), data)
         assert resp.status_code == 201, f"{self.name}: API create answered {resp.status_code}: " \
             f"{resp.content.decode()[:2000]}"

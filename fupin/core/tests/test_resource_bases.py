@@ -123,3 +123,13 @@ def test_an_export_without_its_log_fails(sample, monkeypatch):
 def test_the_base_itself_declares_nothing():
     assert ResourceTests.resource is None
     assert not any(cls is ResourceTests for cls in declared_tests().values())
+
+
+def test_a_resource_without_a_test_class_fails_the_meta_test(monkeypatch):
+    from fupin.core.testing import resources
+    from tests.scopedapp.models import Sample
+
+    declared_tests()  # every app's classes imported (they register once, on import)
+    monkeypatch.delitem(resources._declared, Sample)
+    with pytest.raises(AssertionError, match="scopedapp.Sample"):
+        test_every_resource_has_a_declared_test_class()

@@ -214,13 +214,6 @@ def test_retire_post_from_its_page_and_refused_restore_says_why(demo_users, clie
     assert pl.retired_at is not None
 
 
-def test_leader_reads_but_cannot_open_forms(demo_users, client):
-    e = make_employment(area_code=demo_users["village_a"].scope_code)
-    client.force_login(demo_users["leader"])
-    assert client.get(f"/employment/employments/{e.pk}/").status_code == 200
-    assert client.get("/employment/employments/new/").status_code == 403
-
-
 def test_end_a_placement_on_another_villages_post_from_the_page(demo_users, client):
     a, b = demo_users["village_a"], demo_users["village_b"]
     theirs = make_post(area_code=b.scope_code, name="外村保洁员")
