@@ -383,6 +383,10 @@ class ResourceTests:
             resp = w.client.post(url, {"_version": obj.version})
             assert resp.status_code in (400, 403, 405), f"{self.name}: POST {url} answered " \
                 f"{resp.status_code}"
+            if resp.status_code == 400:
+                errors = form_errors(resp.content.decode())
+                assert errors and all(_is_chinese(e) for e in errors), \
+                    f"{self.name}: POST {url} refused without a Chinese message: {errors}"
         resp = w.client.post(self.url("retire", obj), {"reason": "x"}, follow=True)
         said = [str(m) for m in resp.context["messages"] if m.level_tag == "error"]
         assert said and all(_is_chinese(m) for m in said), \
