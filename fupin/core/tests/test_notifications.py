@@ -233,7 +233,20 @@ def test_the_page_lists_only_the_users_own_newest_first_unread_marked(demo_users
     assert page.index("消息1") < page.index("消息0")
     assert "别人的消息" not in page
     assert page.count('data-read="0"') == 2 and page.count('data-read="1"') == 1
-    assert 'href="/registry/persons/"' in page
+    # a read one links to its record; an unread one opens it through "mark read"
+    assert '<a href="/registry/persons/">已读0</a>' in page
+    assert '<a href="/registry/persons/">消息' not in page
+    assert page.count('name="next" value="/registry/persons/"') == 2
+
+
+def test_opening_an_unread_notification_marks_it_read_and_goes_to_its_record(
+        demo_users, login):
+    (n,) = _mine(demo_users["village_a"])
+    resp = login(demo_users["village_a"]).post(f"/notifications/{n.pk}/read/",
+                                               {"next": n.link})
+    assert resp.status_code == 302 and resp["Location"] == "/registry/persons/"
+    n.refresh_from_db()
+    assert n.read_at is not None
 
 
 def test_the_page_pages_by_keys(demo_users, login):
