@@ -25,8 +25,10 @@ from functools import cache
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models import Q
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -143,8 +145,14 @@ def deliver(notifications: list[Notification]) -> None:
 
 
 def reset_channels() -> None:
-    """Forget the constructed channels (tests that change the settings)."""
+    """Forget the constructed channels (done whenever their settings change)."""
     _channel.cache_clear()
+
+
+@receiver(setting_changed)
+def _settings_changed(*, setting, **kwargs):
+    if setting in ("FUPIN_NOTIFICATION_CHANNELS", "FUPIN_SMS_GATEWAY"):
+        reset_channels()
 
 
 # --- the recipient's own reads and writes ----------------------------------------------------

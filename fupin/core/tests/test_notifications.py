@@ -57,11 +57,9 @@ BROKEN = f"{__name__}.BrokenChannel"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_channels():
-    notifications.reset_channels()
+def _fresh_records():
+    # (the constructed channels are forgotten whenever override_settings changes theirs)
     RecordingChannel.calls, FakeGateway.sent = [], []
-    yield
-    notifications.reset_channels()
 
 
 def usernames(qs) -> set[str]:
