@@ -72,7 +72,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "fupin.core.middleware.SessionMiddleware",  # Django's; a background poll renews nothing
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "fupin.core.middleware.RefuseNulMiddleware",
@@ -248,6 +248,25 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = FUPIN_MAX_UPLOAD_BYTES + 1024 * 1024
 # (or after an upload nobody confirmed): `fupin purge_uploads`, run by `fupin nightly`.
 FUPIN_UPLOAD_RETENTION_DAYS = int(os.environ.get("FUPIN_UPLOAD_RETENTION_DAYS", "7"))
 
+# --- notifications (DESIGN §8; fupin/core/notifications.py) ------------------------
+# The in-app row (the bell) is always written; these channels are told after the sender's
+# transaction commits, a failing one logged and skipped. Dotted class paths, comma-separated
+# in the environment: fupin.core.notifications.LogChannel (default) and .SmsChannel.
+FUPIN_NOTIFICATION_CHANNELS = [
+    c.strip() for c in os.environ.get(
+        "FUPIN_NOTIFICATION_CHANNELS", "fupin.core.notifications.LogChannel").split(",")
+    if c.strip()
+]
+# The SMS provider of SmsChannel: a class with send(phone, text) (fupin.core.notifications.
+# SmsGateway), constructed without arguments; empty: SmsChannel sends nothing and says so.
+FUPIN_SMS_GATEWAY = os.environ.get("FUPIN_SMS_GATEWAY", "")
+# Read notifications are deleted this many days after being read (`fupin purge_notifications`,
+# run by `fupin nightly`); unread ones are kept.
+FUPIN_NOTIFICATION_RETENTION_DAYS = int(os.environ.get("FUPIN_NOTIFICATION_RETENTION_DAYS",
+                                                       "90"))
+# How often an open page asks for the bell's unread count (seconds).
+FUPIN_NOTIFICATION_POLL_SECONDS = 60
+
 # --- background work ------------------------------------------------------------
 TASKS = {
     "default": {
@@ -260,6 +279,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("FUPIN_LOG_LEVEL", "WARNING")},
+    # LogChannel's lines (ids and kinds only) are kept at INFO whatever the root level
+    "loggers": {"fupin.notifications": {"level": os.environ.get(
+        "FUPIN_NOTIFICATION_LOG_LEVEL", "INFO")}},
 }
 
 SILENCED_SYSTEM_CHECKS: list[str] = []

@@ -17,7 +17,7 @@ class AccountsConfig(AppConfig):
 
         nav.register(NavEntry(key="login_events", label=_("登录日志"),
                               url=reverse_lazy("accounts:login_events"), icon="shield-lock",
-                              order=950, visible=can_restore))
+                              order=950, visible=can_restore, group="system"))
         nav.register(NavEntry(key="retired", label=_("已停用记录"),
                               url=reverse_lazy("core:retired"), icon="archive",
-                              order=960, visible=can_restore))
+                              order=960, visible=can_restore, group="system"))

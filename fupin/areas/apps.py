@@ -13,4 +13,4 @@ class AreasConfig(AppConfig):
         from fupin.core.sections import NavEntry, nav
 
         nav.register(NavEntry(key="areas", label=_("行政区划"), url=reverse_lazy("areas:browse"),
-                              icon="diagram-3", order=90))
+                              icon="diagram-3", order=90, group="system"))

@@ -5,16 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
-from rest_framework import exceptions, mixins, status, viewsets
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from . import scoping
+from . import notifications, scoping
 from .errors import ConcurrentEditError, ServiceError
+from .models import Notification
 from .resources import resource_for
 
 # Every app registers its viewsets here, in its own api.py (discovered by fupin.api_urls).
@@ -167,3 +172,71 @@ def not_found(request, *args, **kwargs):
     JSON 404 like the API's other answers, not the site's HTML page."""
     return JsonResponse({"detail": _("未找到。")}, status=404)
 
+
+
+# --- notifications: each user's own (DESIGN §8) -------------------------------------------
+
+class NotificationSerializer(serializers.ModelSerializer):
+    read = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "text", "link", "area_code", "created_at", "read_at", "read"]
+        read_only_fields = fields
+
+    def get_read(self, obj) -> bool:
+        return obj.read_at is not None
+
+
+class NotificationFilter(django_filters.FilterSet):
+    unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull",
+                                          label=gettext_lazy("只看未读"))
+
+    class Meta:
+        model = Notification
+        fields = ["unread", "kind"]
+
+
+class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                          viewsets.GenericViewSet):
+    """The signed-in user's notifications, newest first (`?unread=true`: unread only); the
+    unread count; mark one or all read. Another user's notification answers 404."""
+
+    serializer_class = NotificationSerializer
+    filterset_class = NotificationFilter
+    queryset = Notification.objects.none()  # for the schema; reads use get_queryset
+    lookup_value_regex = r"[0-9]+"
+
+    def get_queryset(self):
+        return notifications.notifications_of(self.request.user)
+
+    def get_object(self):
+        pk = int(self.kwargs["pk"])
+        if pk > MAX_PK:
+            raise exceptions.NotFound()
+        try:
+            return self.get_queryset().get(pk=pk)
+        except Notification.DoesNotExist as exc:
+            raise exceptions.NotFound() from exc
+
+    @extend_schema(responses=inline_serializer("UnreadCount", {
+        "unread": serializers.IntegerField()}))
+    @action(detail=False, methods=["get"], url_path="unread-count")
+    def unread_count(self, request):
+        return Response({"unread": notifications.unread_count(request.user)})
+
+    @extend_schema(request=None, responses=NotificationSerializer)
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        obj = self.get_object()
+        obj = notifications.notification_mark_read(actor=request.user, notification_id=obj.pk)
+        return Response(self.get_serializer(obj).data)
+
+    @extend_schema(request=None, responses=inline_serializer("MarkedRead", {
+        "marked": serializers.IntegerField()}))
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request):
+        return Response({"marked": notifications.notifications_mark_all_read(actor=request.user)})
+
+
+router.register("notifications", NotificationViewSet, basename="notification")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.http import HttpResponseBadRequest, HttpResponseNotFound, JsonResponse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 
@@ -32,3 +34,15 @@ class RefuseNulMiddleware:
                 return JsonResponse({"detail": message}, status=400)
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's, except that a request the page makes by itself in the background (the
+    bell's poll, marked `request.fupin_background = True` by its view) does not renew the
+    session: an open tab must not keep an idle session alive past SESSION_COOKIE_AGE."""
+
+    def process_response(self, request, response):
+        if getattr(request, "fupin_background", False):
+            patch_vary_headers(response, ("Cookie",))
+            return response
+        return super().process_response(request, response)

@@ -6,17 +6,65 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    """A collapsible group of the side menu (and the phone menu). Declared once, below."""
+
+    key: str
+    label: str
+    icon: str
+    order: int
+
+
+# The menu's groups (issue 9 item 4), in their order. An entry names its group by key; a
+# group none of whose entries the user may see is not shown.
+NAV_GROUPS: dict[str, NavGroup] = {g.key: g for g in [
+    NavGroup("registration", _("登记"), "person-vcard", 10),
+    NavGroup("employment", _("培训就业"), "briefcase", 20),
+    NavGroup("followups", _("回访"), "telephone", 30),
+    NavGroup("techaid", _("科技扶贫"), "flower1", 40),
+    NavGroup("supervision", _("督查考核"), "clipboard-data", 50),
+    NavGroup("system", _("系统"), "gear", 90),
+]}
+
 
 @dataclass(frozen=True)
 class NavEntry:
+    """A page in the menu.
+
+    group:   a key of NAV_GROUPS, or "" for an entry above the groups (首页);
+    roles:   the roles that see it (a superuser sees everything); None: every role;
+    visible: a further predicate on the user (e.g. core.roles.can_restore);
+    match:   URL names (`app:name`) or path prefixes ("/registry/") that also make this the
+             current entry; by default the entry is current on its URL and the paths below
+             it (the longest such URL wins, so a list and a page below it are told apart).
+    """
+
     key: str
     label: str
     url: object  # a URL string or reverse_lazy(...)
     icon: str = "circle"
     order: int = 100
     group: str = ""
+    roles: frozenset[str] | None = field(default=None, compare=False)
     # None: every signed-in user; otherwise a predicate on the user
     visible: Callable[[object], bool] | None = field(default=None, compare=False)
+    match: tuple[str, ...] = field(default=(), compare=False)
+
+    def __post_init__(self):
+        if self.roles is not None:
+            object.__setattr__(self, "roles", frozenset(str(r) for r in self.roles))
+        object.__setattr__(self, "match", tuple(self.match))
+
+    def shown_to(self, user) -> bool:
+        if self.roles is not None and not getattr(user, "is_superuser", False) \
+                and getattr(user, "role", None) not in self.roles:
+            return False
+        return self.visible is None or bool(self.visible(user))
 
 
 class Registry:
@@ -38,7 +86,61 @@ class Registry:
         return [e for e in self.all() if e.visible is None or e.visible(user)]
 
 
-nav = Registry()
+class NavRegistry(Registry):
+    def register(self, entry: NavEntry) -> None:
+        if entry.group and entry.group not in NAV_GROUPS:
+            raise ImproperlyConfigured(
+                f"NavEntry {entry.key!r}: unknown group {entry.group!r} "
+                f"(core.sections.NAV_GROUPS: {', '.join(NAV_GROUPS)})")
+        super().register(entry)
+
+    def for_user(self, user) -> list[NavEntry]:
+        return [e for e in self.all() if e.shown_to(user)]
+
+    def menu(self, request) -> list[dict]:
+        """The user's menu: ungrouped entries and groups, in order. Each item is
+        {"entry", "url", "active"} or {"group", "entries", "open"}; the one current entry
+        is `active` and its group `open`; a group with no entry for the user is left out."""
+        entries = self.for_user(request.user)
+        items = [{"entry": e, "url": str(e.url), "active": False} for e in entries]
+        current = _current(items, request)
+        if current is not None:
+            current["active"] = True
+        menu, groups = [], {}
+        for item in items:
+            key = item["entry"].group
+            if not key:
+                menu.append((item["entry"].order, item))
+                continue
+            if key not in groups:
+                group = NAV_GROUPS[key]
+                groups[key] = {"group": group, "entries": [], "open": False}
+                menu.append((group.order, groups[key]))
+            groups[key]["entries"].append(item)
+            groups[key]["open"] = groups[key]["open"] or item["active"]
+        return [item for _order, item in sorted(menu, key=lambda pair: pair[0])]
+
+
+def _current(items: list[dict], request):
+    """The entry of the current page: one naming the page's URL name in `match`, else the
+    one whose URL (or a `match` prefix) is the longest prefix of the path ("/" only on
+    itself)."""
+    match = getattr(request, "resolver_match", None)
+    name = match.view_name if match is not None else ""
+    path = request.path
+    best, best_len = None, -1
+    for item in items:
+        entry = item["entry"]
+        if name and name in entry.match:
+            return item
+        for prefix in (item["url"], *(m for m in entry.match if m.startswith("/"))):
+            hit = path == prefix if prefix == "/" else path.startswith(prefix)
+            if hit and len(prefix) > best_len:
+                best, best_len = item, len(prefix)
+    return best
+
+
+nav = NavRegistry()
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,17 @@
 from django.urls import path
 
-from .views import imports, pages
+from .views import imports, notifications, pages
 
 app_name = "core"
 urlpatterns = [
     path("", pages.home, name="home"),
     path("retired/", pages.retired, name="retired"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/bell/", notifications.bell, name="notifications_bell"),
+    path("notifications/<int:pk>/read/", notifications.notification_read,
+         name="notification_read"),
+    path("notifications/read-all/", notifications.notification_read_all,
+         name="notifications_read_all"),
     path("imports/", imports.import_list, name="import_list"),
     path("imports/<str:spec>/template/", imports.import_template, name="import_template"),
     path("imports/<str:spec>/upload/", imports.import_upload, name="import_upload"),

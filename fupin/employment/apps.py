@@ -19,4 +19,4 @@ class EmploymentConfig(AppConfig):
             (23, "placements", _("岗位安置"), "placement_list", "person-check"),
         ]:
             nav.register(NavEntry(key=key, label=label, icon=icon, order=order,
-                                  url=reverse_lazy(f"employment:{url}")))
+                                  url=reverse_lazy(f"employment:{url}"), group="employment"))

@@ -17,17 +17,22 @@ class RegistryConfig(AppConfig):
 
         nav.register(NavEntry(key="households", label=_("贫困户"),
                               url=reverse_lazy("registry:household_list"), icon="house-heart",
-                              order=10))
+                              order=10, group="registration"))
         nav.register(NavEntry(key="persons", label=_("家庭成员"),
-                              url=reverse_lazy("registry:person_list"), icon="people", order=11))
+                              url=reverse_lazy("registry:person_list"), icon="people", order=11,
+                              group="registration"))
         nav.register(NavEntry(key="incomplete", label=_("登记待完善"),
                               url=reverse_lazy("registry:incomplete"), icon="clipboard-check",
-                              order=12))
+                              order=12, group="registration"))
         nav.register(NavEntry(key="national", label=_("国办系统比对"),
                               url=reverse_lazy("registry:national"), icon="arrow-left-right",
-                              order=14))
+                              order=14, group="registration"))
         nav.register(NavEntry(key="imports", label=_("导入"),
-                              url=reverse_lazy("core:import_list"), icon="upload", order=80))
+                              url=reverse_lazy("core:import_list"), icon="upload", order=80,
+                              group="registration",
+                              # the roles that write registrations; readers import nothing
+                              roles=("admin", "county_officer", "township_officer",
+                                     "village_worker")))
         for order, key, title in [(10, "identity", _("基本信息")),
                                   (20, "intention", _("就业意向")),
                                   (30, "status", _("就业状态"))]:

@@ -17,9 +17,11 @@ class ReportsConfig(AppConfig):
         from .selectors import person_timeline
 
         nav.register(NavEntry(key="indicators", label=_("指标"), icon="bar-chart",
-                              url=reverse_lazy("reports:indicators"), order=70))
+                              url=reverse_lazy("reports:indicators"), order=70,
+                              group="supervision"))
         nav.register(NavEntry(key="zero_employment", label=_("零就业家庭"), icon="house-x",
-                              url=reverse_lazy("reports:zero_employment"), order=13))
+                              url=reverse_lazy("reports:zero_employment"), order=24,
+                              group="employment"))
         demo.register(demo.DemoStep(key="five_lists", order=30, run=demo_step))
         person_sections.register(Section(
             key="timeline", title=_("五名单记录"), order=40,

@@ -15,7 +15,7 @@ class TrainingConfig(AppConfig):
         # DESIGN §2 list 2: after the registry (10–13), before employment (20–23)
         nav.register(NavEntry(key="courses", label=_("培训班"),
                               url=reverse_lazy("training:course_list"), icon="mortarboard",
-                              order=15))
+                              order=15, group="employment"))
         nav.register(NavEntry(key="enrolments", label=_("参训记录"),
                               url=reverse_lazy("training:enrolment_list"), icon="journal-check",
-                              order=16))
+                              order=16, group="employment"))

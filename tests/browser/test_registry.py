@@ -9,6 +9,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.nav import show_link
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "Guangyuan@2017"  # the password the demo_users fixture gives every demo user
@@ -33,6 +35,7 @@ def open_nav(page, label: str) -> None:
     expect(link).to_be_hidden()
     menu.click()
     expect(nav).to_have_class(re.compile(r"\bshow\b"))
+    show_link(nav, link)  # inside its menu group
     expect(nav.get_by_role("link", name=label, exact=True)).to_be_visible()  # icon aria-hidden
     link.click()
 

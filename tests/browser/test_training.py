@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from fupin.registry.tests.factories import fake_id
 from fupin.training.models import Enrolment
 from fupin.training.tests.factories import make_course, make_trainee
+from tests.browser.nav import show_link
 
 PASSWORD = "Guangyuan@2017"  # the password the demo_users fixture gives every demo user
 
@@ -31,7 +32,7 @@ def open_nav(page, href: str) -> None:
     nav = page.locator("#fupin-nav")
     expect(nav).to_have_class(re.compile(r"\bshow\b"))
     link = nav.locator(f'a[href="{href}"]')
-    expect(link).to_be_visible()
+    show_link(nav, link)  # inside its menu group
     link.click()
 
 
