@@ -12,6 +12,8 @@ class EmploymentConfig(AppConfig):
 
         from fupin.core.sections import NavEntry, nav
 
+        from . import indicators  # noqa: F401  (registers them on core.indicators)
+
         for order, key, label, url, icon in [
             (20, "employments", _("转移就业"), "employment_list", "briefcase"),
             (21, "ventures", _("自主创业"), "venture_list", "shop"),

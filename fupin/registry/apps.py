@@ -13,6 +13,7 @@ class RegistryConfig(AppConfig):
         from fupin.core import demo
         from fupin.core.sections import NavEntry, Section, nav, person_sections
 
+        from . import indicators  # noqa: F401  (registers them on core.indicators)
         from .demo import demo_step
 
         nav.register(NavEntry(key="households", label=_("贫困户"),

@@ -12,6 +12,8 @@ class TrainingConfig(AppConfig):
 
         from fupin.core.sections import NavEntry, nav
 
+        from . import indicators  # noqa: F401  (registers them on core.indicators)
+
         # DESIGN §2 list 2: after the registry (10–13), before employment (20–23)
         nav.register(NavEntry(key="courses", label=_("培训班"),
                               url=reverse_lazy("training:course_list"), icon="mortarboard",
