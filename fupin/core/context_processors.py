@@ -1,3 +1,4 @@
+from . import places
 from .sections import nav
 
 
@@ -12,9 +13,7 @@ def shell(request):
         url = str(entry.url)
         active = current == url if url == "/" else current.startswith(url)
         entries.append({"entry": entry, "url": url, "active": active})
-    from fupin.areas.selectors import area_full_name
-
     code = user.scope_code
     # the top bar is narrow on a phone: leave out the province and the city below them
     below = code[:4] if len(code) > 4 else code[:2] if len(code) > 2 else ""
-    return {"nav_entries": entries, "user_scope_name": area_full_name(code, below=below)}
+    return {"nav_entries": entries, "user_scope_name": places.area_name(code, below=below)}

@@ -217,7 +217,8 @@ def _aggregates() -> dict[str, list[Indicator]]:
 
 def definitions() -> str:
     """A fingerprint of what the figures mean: the aggregate indicators, the person sets
-    their unions take, the settings they read, and DEFINITIONS_REVISION. Stored figures of other definitions are recomputed."""
+    their unions take, the settings they read, and DEFINITIONS_REVISION. Stored figures of
+    other definitions are recomputed."""
     parts = [str(DEFINITIONS_REVISION)]
     parts += sorted(f"{i.key}:{i.source}" for inds in _aggregates().values() for i in inds)
     # a set added to a union (the subsidies' claims to the benefits) changes what it counts

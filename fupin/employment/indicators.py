@@ -8,8 +8,17 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core.dates import open_on
-from fupin.core.indicators import (Indicator, Period, PersonSet, Source, benefit_sources,
-                                   during, person_set, programme_sources, registry)
+from fupin.core.indicators import (
+    Indicator,
+    Period,
+    PersonSet,
+    Source,
+    benefit_sources,
+    during,
+    person_set,
+    programme_sources,
+    registry,
+)
 from fupin.registry.indicators import COVER, FIVE
 
 from .models import Employment, Placement, Venture, WelfarePost

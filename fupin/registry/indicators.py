@@ -10,8 +10,15 @@ them from fupin.core.indicators."""
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from fupin.core.indicators import (Indicator, Period, Source, benefit_sources, person_set,
-                                   programme_sources, registry)
+from fupin.core.indicators import (
+    Indicator,
+    Period,
+    Source,
+    benefit_sources,
+    person_set,
+    programme_sources,
+    registry,
+)
 
 from .models import Household, Person
 from .reconciliation import INDICATOR, KIND_INDICATORS, KINDS, any_condition, conditions

@@ -6,8 +6,16 @@ course during the period; benefited: completed a subsidised course)."""
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from fupin.core.indicators import (Indicator, Period, PersonSet, Source, benefit_sources,
-                                   person_set, programme_sources, registry)
+from fupin.core.indicators import (
+    Indicator,
+    Period,
+    PersonSet,
+    Source,
+    benefit_sources,
+    person_set,
+    programme_sources,
+    registry,
+)
 from fupin.registry.indicators import COVER, FIVE
 
 from .models import Enrolment
