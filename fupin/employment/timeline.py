@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from fupin.core.sections import TIMELINE_LIMIT
+from fupin.core.sections import TIMELINE_LIMIT, on_day
 from fupin.core.timeline import TimelineEntry
 
 from .selectors import household_work, person_work
@@ -25,10 +25,10 @@ def _entries(items, *, member: bool) -> list[TimelineEntry]:
         who = f"{item['person'].name} · " if member else ""
         started, ended, icon = TITLES[item["kind"]]
         link = reverse(item["url"], args=[item["record"].pk])
-        out.append(TimelineEntry(at=item["start"], title=who + started % item,
+        out.append(TimelineEntry(at=on_day(item["start"]), title=who + started % item,
                                  text=str(item["detail"] or ""), link=link, icon=icon))
         if item["end"]:
-            out.append(TimelineEntry(at=item["end"], title=who + ended % item, link=link,
+            out.append(TimelineEntry(at=on_day(item["end"]), title=who + ended % item, link=link,
                                      icon=icon))
     return out
 

@@ -16,7 +16,11 @@ from .models import Person
 
 def history_timeline(user, obj, *, what: str) -> list[TimelineEntry]:
     """The record's history as timeline entries: what kind of change, by whom, and the
-    labels of the fields it changed — never their values (personal data stays masked)."""
+    labels of the fields it changed — never their values (personal data stays masked).
+    Nothing for a reader who may not see the record (the page answers 404 first; a source
+    holds it too)."""
+    if not type(obj).objects.visible_to(user).filter(pk=obj.pk).exists():
+        return []
     out = []
     for entry in history_entries(obj, TIMELINE_LIMIT, user=user):
         fields = "、".join(dict.fromkeys(c.field for c in entry.changes))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from fupin.core.sections import TIMELINE_LIMIT
+from fupin.core.sections import TIMELINE_LIMIT, on_day
 from fupin.core.timeline import TimelineEntry
 
 from .models import Enrolment
@@ -19,12 +19,12 @@ def _entries(enrolments, *, member: bool) -> list[TimelineEntry]:
         who = f"{e.person.name} · " if member else ""
         link = reverse("training:enrolment_detail", args=[e.pk])
         out.append(TimelineEntry(
-            at=e.course.start_date, title=who + _("参加培训：%(course)s") % {
+            at=on_day(e.course.start_date), title=who + _("参加培训：%(course)s") % {
                 "course": e.course.name}, text=e.get_status_display(), link=link,
             icon="mortarboard"))
         if e.status == Enrolment.Status.COMPLETED and e.completed_on:
             out.append(TimelineEntry(
-                at=e.completed_on, title=who + _("培训结业：%(course)s") % {
+                at=on_day(e.completed_on), title=who + _("培训结业：%(course)s") % {
                     "course": e.course.name}, text=e.certificate, link=link,
                 icon="patch-check"))
     return out

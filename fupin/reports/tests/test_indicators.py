@@ -123,3 +123,60 @@ def test_every_child_area_is_a_row_even_without_records(demo_users):
     # a village worker asking for the township sees their own village only
     own = indicator_table(user=demo_users["village_a"], area=township, year=2017)
     assert [r["code"] for r in own["rows"]] == [a]
+
+
+# the page's indicators, in the page's order, as they were when reports declared them all
+PAGE_KEYS = [
+    "registered", "labourers", "trained", "training_subsidy", "employed", "ventures",
+    "college_ventures", "welfare_posts", "placed", "zero_employment", "national_mismatch",
+    "national_working_unrecorded", "national_employed_unreported", "national_size_differs",
+    "national_not_listed", "labourers_complete", "registration_coverage",
+    "labourers_wish_training", "labourers_trained", "training_coverage",
+    "households_with_labourers", "households_employed", "employment_coverage",
+    "labourers_in_programmes", "labourers_benefited", "policy_coverage"]
+
+
+def test_each_app_declares_its_own_indicators_in_the_pages_order():
+    from fupin.core.indicators import registry
+
+    assert [i.key for i in registry.all()] == PAGE_KEYS
+    owner = {i.key: i.source for i in registry.all()}
+    assert owner["trained"] == "trainings" and owner["employed"] == "employments"
+    # the coverages of training and employment count over the registry's sources
+    assert owner["labourers_trained"] == "labourers"
+    assert owner["households_employed"] == "labour_households"
+
+
+def test_policy_coverage_unions_the_registered_benefit_sources(demo_users):
+    """DESIGN §4: "received a benefit" is whatever the apps register (the subsidies module
+    adds its claims): a set taken away or added changes the figure and the fingerprint, so
+    stored figures are recomputed."""
+    from fupin.core import indicators as ind
+    from fupin.registry.models import Person
+
+    a, b, pa, pb = world(demo_users)
+    township = a[:9]
+    assert [s.key for s in ind.benefit_sources.all()] == [
+        "training_subsidy", "venture_interest_subsidy", "welfare_post"]
+    assert [s.key for s in ind.programme_sources.all()] == [
+        "training", "employment", "venture", "placement"]
+
+    def policy():
+        v = compute(area=township, period=Period(2017))[township]
+        return v["labourers_in_programmes"], v["labourers_benefited"], v["policy_coverage"]
+
+    assert policy() == (2, 2, Decimal("100.0"))
+    before = ind.definitions()
+    post = ind.benefit_sources._sets["welfare_post"]
+    ind.benefit_sources.unregister("welfare_post")  # 甲妻's post no longer a benefit
+    try:
+        assert ind.definitions() != before
+        assert policy() == (2, 1, Decimal("50.0"))
+        # a new source (a claim paid, say) brings her back; 乙 is in no programme: not counted
+        ind.benefit_sources.register(ind.PersonSet(
+            "claims", lambda p: Person.objects.filter(name__in=["甲妻", "乙"]), field="pk"))
+        assert policy() == (2, 2, Decimal("100.0"))
+    finally:
+        ind.benefit_sources.unregister("claims")
+        ind.benefit_sources.register(post)
+    assert ind.definitions() == before and policy() == (2, 2, Decimal("100.0"))
