@@ -26,8 +26,8 @@ def history_timeline(user, obj, *, what: str) -> list[TimelineEntry]:
         fields = "、".join(dict.fromkeys(c.field for c in entry.changes))
         text = " · ".join(part for part in (fields, entry.reason, str(entry.user or ""))
                           if part)
-        out.append(TimelineEntry(at=entry.at, title=f"{entry.kind}{what}", text=text,
-                                 icon="clock-history"))
+        title = _("%(kind)s%(what)s") % {"kind": entry.kind, "what": what}
+        out.append(TimelineEntry(at=entry.at, title=title, text=text, icon="clock-history"))
     return out
 
 
