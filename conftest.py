@@ -1,7 +1,9 @@
 import pytest
 from django.utils import translation
 
-from fupin.core.testing.fixtures import areas, demo_users, login, scope_users  # noqa: F401
+from fupin.accounts.testing import demo_users, scope_users  # noqa: F401
+from fupin.areas.testing import areas  # noqa: F401
+from fupin.core.testing.fixtures import login  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

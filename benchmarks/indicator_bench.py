@@ -66,8 +66,8 @@ def main() -> None:
         ("city page (counties)", city),
         ("county page (townships)", "/reports/indicators/?area=510802&year=2017"),
         ("API, city", "/api/v1/indicators/?area=5108&year=2017"),
-        ("zero-employment list, city", "/reports/zero-employment/?area=5108"),
-        ("zero-employment list, one township", "/reports/zero-employment/?area=510802001"),
+        ("zero-employment list, city", "/employment/zero-employment/?area=5108"),
+        ("zero-employment list, one township", "/employment/zero-employment/?area=510802001"),
     ]:
         row(label, measure(client, url, args.repeat))
 

@@ -10,10 +10,15 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.urls import reverse_lazy
 
+        from fupin.core import demo
         from fupin.core.roles import can_restore
         from fupin.core.sections import NavEntry, nav
 
         from . import signals  # noqa: F401  (login/logout/failed-login audit)
+        from .demo import demo_step, demo_summary
+
+        demo.register(demo.DemoStep(key="users", order=10, run=demo_step,
+                                    summary=demo_summary))
 
         nav.register(NavEntry(key="login_events", label=_("登录日志"),
                               url=reverse_lazy("accounts:login_events"), icon="shield-lock",

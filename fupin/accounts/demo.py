@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from fupin.areas.models import Area, Level
+from fupin.areas.selectors import area_full_name
+from fupin.core.demo import DEMO_PASSWORD
 from fupin.core.roles import Role
 
 from .services import user_upsert
@@ -12,7 +17,7 @@ from .services import user_upsert
 LIZHOU = "510802"    # 利州区
 WANGCANG = "510821"  # 旺苍县
 GUANGYUAN = "5108"   # 广元市
-DEMO_PASSWORD = "Guangyuan@2017"
+__all__ = ["DEMO_PASSWORD", "demo_users"]
 
 
 def demo_areas() -> dict[str, str]:
@@ -61,3 +66,21 @@ def demo_users(*, password: str = DEMO_PASSWORD, stdout=None) -> list:
         user, _changed = user_upsert(password=password, **spec)
         users.append(user)
     return users
+
+
+def demo_step(*, password: str, options: dict) -> str:
+    """`fupin demo`, order 10: one user per role (after the area tree, before the records)."""
+    try:
+        demo_users(password=password)
+    except ValidationError as exc:
+        raise CommandError(_("密码不符合要求：") + "；".join(exc.messages)) from exc
+    return ""
+
+
+def demo_summary(*, password: str) -> str:
+    lines = [_("演示用户（密码：%(password)s）：") % {"password": password}]
+    for spec in demo_user_specs():
+        user = get_user_model().objects.get(username=spec["username"])
+        lines.append(f"  {user.username:<16} {user.get_role_display():<8} "
+                     f"{user.scope_code:<12} {area_full_name(user.scope_code)}")
+    return "\n".join(lines)

@@ -10,7 +10,14 @@ class AreasConfig(AppConfig):
     def ready(self):
         from django.urls import reverse_lazy
 
+        from fupin.core import demo, places
         from fupin.core.sections import NavEntry, nav
+
+        from .demo import demo_step
+        from .places import AreaTree
+
+        places.install(AreaTree())
+        demo.register(demo.DemoStep(key="areas", order=0, run=demo_step))
 
         nav.register(NavEntry(key="areas", label=_("行政区划"), url=reverse_lazy("areas:browse"),
                               icon="diagram-3", order=90, group="system"))

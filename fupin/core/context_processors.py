@@ -1,3 +1,4 @@
+from . import places
 from .sections import nav
 from .views.notifications import bell_context
 
@@ -10,10 +11,8 @@ def shell(request):
         return {"nav_entries": [], "nav_menu": []}
     menu = nav.menu(request)
     entries = [e for item in menu for e in (item["entries"] if "group" in item else [item])]
-    from fupin.areas.selectors import area_full_name
-
     code = user.scope_code
     # the top bar is narrow on a phone: leave out the province and the city below them
     below = code[:4] if len(code) > 4 else code[:2] if len(code) > 2 else ""
     return {"nav_entries": entries, "nav_menu": menu, **bell_context(user),
-            "user_scope_name": area_full_name(code, below=below)}
+            "user_scope_name": places.area_name(code, below=below)}

@@ -5,9 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fupin.areas.widgets import AreaPickerWidget
-
-from . import scoping
+from . import places, scoping
 
 
 class StyledFormMixin:
@@ -16,7 +14,7 @@ class StyledFormMixin:
     def style_fields(self):
         for name, field in self.fields.items():
             widget = field.widget
-            if isinstance(widget, AreaPickerWidget):
+            if getattr(widget, "is_area_picker", False):
                 continue
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
@@ -46,17 +44,15 @@ class AreaField(forms.CharField):
         self.user = user
         self.village_only = village_only
         kwargs.setdefault("label", _("所属区划"))
-        kwargs.setdefault("widget", AreaPickerWidget(root=scoping.user_scope_code(user) or "",
-                                                     leaf_level="village"))
+        kwargs.setdefault("widget", places.picker(root=scoping.user_scope_code(user) or "",
+                                                  leaf_level="village"))
         super().__init__(max_length=12, **kwargs)
 
     def clean(self, value):
-        from fupin.areas.models import Area
-
         value = super().clean(value)
         if not value:
             return value
-        if not Area.objects.filter(pk=value).exists():
+        if not places.exists(value):
             raise forms.ValidationError(self.error_messages["unknown"], code="unknown")
         if self.village_only and len(value) != 12:
             raise forms.ValidationError(self.error_messages["level"], code="level")

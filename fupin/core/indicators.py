@@ -127,6 +127,73 @@ class Registry:
 registry = Registry()
 
 
+# --- sets of people that other apps add to -------------------------------------------------
+# A condition several apps contribute to (policy coverage's "received a benefit", "in a
+# programme") is a union of registered person sets, so that the app owning the indicator
+# depends on none of the contributors and a later module (subsidies' claims) adds its set
+# without editing it. Each set is a non-correlated `pk IN (SELECT …)`: the database builds
+# it once per query and probes it per row. A correlated EXISTS per row instead cost minutes
+# over a city of 500,000 people on SQLite (benchmarks/README.md §4).
+
+def person_set(p: Period, records: QuerySet, field: str = "person_id") -> Q:
+    """`pk IN (the `field` of these records)`, limited to the areas being computed (a
+    record lives in its person's area, records follow a person who moves; a member in the
+    household's)."""
+    return Q(pk__in=p.limit(records).values(field))
+
+
+@dataclass(frozen=True)
+class PersonSet:
+    """People known by records of one kind: `records(period)` is a queryset whose `field`
+    names the person (a person's pk)."""
+
+    key: str
+    records: Callable[[Period], QuerySet]
+    field: str = "person_id"
+    order: int = 100
+    label: str = ""
+
+    def q(self, p: Period) -> Q:
+        return person_set(p, self.records(p), self.field)
+
+
+class PersonSets:
+    """A named union of person sets that apps register in their `indicators.py`."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self._sets: dict[str, PersonSet] = {}
+
+    def register(self, entry: PersonSet) -> PersonSet:
+        self._sets[entry.key] = entry
+        return entry
+
+    def unregister(self, key: str) -> None:
+        self._sets.pop(key, None)
+
+    def all(self) -> list[PersonSet]:
+        _discover()
+        return sorted(self._sets.values(), key=lambda s: (s.order, s.key))
+
+    def q(self, p: Period) -> Q:
+        """Anyone in one of the registered sets (nobody when none is registered)."""
+        sets = self.all()
+        if not sets:
+            return Q(pk__in=[])
+        condition = sets[0].q(p)
+        for entry in sets[1:]:
+            condition |= entry.q(p)
+        return condition
+
+
+# "received a benefit in the period" (policy coverage, DESIGN §4): training subsidies,
+# interest-subsidised loans and public-welfare posts today; subsidy claims paid later
+benefit_sources = PersonSets("benefit")
+# "in training, employment, a venture or a post during the period" (its denominator)
+programme_sources = PersonSets("programme")
+PERSON_SETS = (benefit_sources, programme_sources)
+
+
 def _discover() -> None:
     from django.utils.module_loading import autodiscover_modules
 
@@ -149,10 +216,13 @@ def _aggregates() -> dict[str, list[Indicator]]:
 
 
 def definitions() -> str:
-    """A fingerprint of what the figures mean: the aggregate indicators, the settings they
-    read, and DEFINITIONS_REVISION. Stored figures of other definitions are recomputed."""
+    """A fingerprint of what the figures mean: the aggregate indicators, the person sets
+    their unions take, the settings they read, and DEFINITIONS_REVISION. Stored figures of
+    other definitions are recomputed."""
     parts = [str(DEFINITIONS_REVISION)]
     parts += sorted(f"{i.key}:{i.source}" for inds in _aggregates().values() for i in inds)
+    # a set added to a union (the subsidies' claims to the benefits) changes what it counts
+    parts += [f"{sets.name}:{','.join(s.key for s in sets.all())}" for sets in PERSON_SETS]
     parts += [f"{name}={getattr(settings, name, None)!r}" for name in sorted(registry.settings)]
     return hashlib.sha1("|".join(parts).encode()).hexdigest()[:16]
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from . import scoping
+from . import places, scoping
 from .fields import SealedJSONField
 from .files import private_storage
 from .roles import Role
@@ -70,9 +70,7 @@ class AreaScopedModel(models.Model):
 
     @property
     def area_label(self) -> str:
-        from fupin.areas.selectors import area_full_name
-
-        return area_full_name(self.area_code)
+        return places.area_name(self.area_code)
 
 
 class AccessLog(models.Model):

@@ -10,7 +10,22 @@ class EmploymentConfig(AppConfig):
     def ready(self):
         from django.urls import reverse_lazy
 
-        from fupin.core.sections import NavEntry, nav
+        from fupin.core.sections import (
+            NavEntry,
+            Section,
+            TimelineSource,
+            household_sections,
+            household_timeline,
+            nav,
+            person_sections,
+            person_timeline,
+        )
+
+        from . import (
+            indicators,  # noqa: F401  (registers them on core.indicators)
+            selectors,
+            timeline,
+        )
 
         for order, key, label, url, icon in [
             (20, "employments", _("转移就业"), "employment_list", "briefcase"),
@@ -20,3 +35,19 @@ class EmploymentConfig(AppConfig):
         ]:
             nav.register(NavEntry(key=key, label=label, icon=icon, order=order,
                                   url=reverse_lazy(f"employment:{url}"), group="employment"))
+        nav.register(NavEntry(key="zero_employment", label=_("零就业家庭"), icon="house-x",
+                              url=reverse_lazy("employment:zero_employment"), order=24,
+                              group="employment"))
+        # the person and household pages: jobs, ventures and posts, and the timeline's entries
+        person_sections.register(Section(
+            key="work", title=_("就业记录"), order=45, template="employment/sections/work.html",
+            context=lambda request, person: {"work": selectors.person_work(
+                user=request.user, person=person)}))
+        household_sections.register(Section(
+            key="work", title=_("就业记录"), order=45, template="employment/sections/work.html",
+            context=lambda request, household: {"member": True, "work": selectors.household_work(
+                user=request.user, household=household)}))
+        person_timeline.register(TimelineSource(key="employment", order=30,
+                                                entries=timeline.person_entries))
+        household_timeline.register(TimelineSource(key="employment", order=30,
+                                                   entries=timeline.household_entries))

@@ -1,3 +1,6 @@
+from django.urls import path
+
+from . import views
 from .resources import employments, placements, posts, ventures
 
 app_name = "employment"
@@ -6,4 +9,5 @@ urlpatterns = [
     *ventures.urls("ventures/"),
     *posts.urls("posts/"),
     *placements.urls("placements/"),
+    path("zero-employment/", views.zero_employment, name="zero_employment"),
 ]

@@ -11,8 +11,21 @@ class RegistryConfig(AppConfig):
         from django.urls import reverse_lazy
 
         from fupin.core import demo
-        from fupin.core.sections import NavEntry, Section, nav, person_sections
+        from fupin.core.sections import (
+            NavEntry,
+            Section,
+            TimelineSource,
+            household_sections,
+            household_timeline,
+            nav,
+            person_sections,
+            person_timeline,
+        )
 
+        from . import (
+            indicators,  # noqa: F401  (registers them on core.indicators)
+            timeline,
+        )
         from .demo import demo_step
 
         nav.register(NavEntry(key="households", label=_("贫困户"),
@@ -42,7 +55,25 @@ class RegistryConfig(AppConfig):
             key="national", title=_("国办系统报告"), order=35,
             template="registry/sections/national.html",
             context=lambda request, person: {"report": _national_report(person)}))
+        # the pages' timelines: every app adds its entries to these registries; the registry
+        # shows them (and adds its own: registered, changed, members joining and leaving)
+        person_timeline.register(TimelineSource(key="registry", order=10,
+                                                entries=timeline.person_entries))
+        household_timeline.register(TimelineSource(key="registry", order=10,
+                                                   entries=timeline.household_entries))
+        for sections, entries in [(person_sections, person_timeline),
+                                  (household_sections, household_timeline)]:
+            sections.register(Section(
+                key="timeline", title=_("时间线"), order=90,
+                template="core/sections/timeline.html",
+                context=lambda request, obj, entries=entries: _timeline(entries, request, obj)))
         demo.register(demo.DemoStep(key="registry", order=20, run=demo_step))
+
+
+def _timeline(entries, request, obj) -> dict:
+    from fupin.core.sections import TIMELINE_LIMIT, timeline
+
+    return {"timeline": timeline(entries, user=request.user, obj=obj), "limit": TIMELINE_LIMIT}
 
 
 def _national_report(person):

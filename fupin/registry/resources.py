@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from fupin.core.errors import ServiceError
 from fupin.core.personal import can_see_personal
 from fupin.core.resources import Column, Resource
-from fupin.core.sections import person_sections, render_sections
+from fupin.core.sections import household_sections, person_sections, render_sections
 
 from . import services
 from .filters import HouseholdFilter, PersonFilter
@@ -36,6 +36,7 @@ class HouseholdResource(Resource):
 
     def detail_context(self, *, request, obj):
         return {"members": household_members(user=request.user, household=obj),
+                "sections": render_sections(household_sections, request=request, obj=obj),
                 "can_see_personal": can_see_personal(request.user)}
 
     def create(self, *, actor, data):

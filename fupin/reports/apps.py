@@ -11,19 +11,13 @@ class ReportsConfig(AppConfig):
         from django.urls import reverse_lazy
 
         from fupin.core import demo
-        from fupin.core.sections import NavEntry, Section, nav, person_sections
+        from fupin.core.sections import NavEntry, nav
 
         from .demo import demo_step
-        from .selectors import person_timeline
 
         nav.register(NavEntry(key="indicators", label=_("指标"), icon="bar-chart",
                               url=reverse_lazy("reports:indicators"), order=70,
                               group="supervision"))
-        nav.register(NavEntry(key="zero_employment", label=_("零就业家庭"), icon="house-x",
-                              url=reverse_lazy("reports:zero_employment"), order=24,
-                              group="employment"))
+        # the demo records of the five lists together (Lizhou's 2017 work): a demo across
+        # the lists, kept at the top of the dependencies (docs/architecture.md)
         demo.register(demo.DemoStep(key="five_lists", order=30, run=demo_step))
-        person_sections.register(Section(
-            key="timeline", title=_("五名单记录"), order=40,
-            template="reports/sections/timeline.html",
-            context=lambda request, person: {"timeline": person_timeline(person)}))

@@ -9,10 +9,9 @@ from django.utils.translation import gettext as _
 
 from fupin.core import scoping
 from fupin.core.models import AccessLog
-from fupin.core.paging import keyset_page
 from fupin.core.services import access_log_record
 
-from .selectors import indicator_table, zero_employment_counts, zero_employment_households
+from .selectors import indicator_table
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -90,13 +89,3 @@ def _xlsx(request, table) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
-
-@login_required
-def zero_employment(request):
-    """The working list: households with labourers and nobody working, newest first, paged
-    by keys; the counts (the area's and its children's) are the indicator's."""
-    area, _year = _area_and_year(request)
-    page = keyset_page(request, zero_employment_households(user=request.user, area=area), 50)
-    total, counts = zero_employment_counts(user=request.user, area=area)
-    return render(request, "reports/zero_employment.html",
-                  {"page": page, "area": area, "total": total, "counts": counts})

@@ -60,3 +60,16 @@ def enrol_block_reason(*, user, course: Course, occupied: int) -> str | None:
     if occupied >= course.capacity:
         return _("培训班已报满。")
     return None
+
+
+def person_enrolments(*, user, person) -> QuerySet:
+    """The person's enrolments the user may see, latest course first (the person page)."""
+    return (Enrolment.objects.visible_to(user).active().filter(person=person)
+            .select_related("course").order_by("-course__start_date", "-pk"))
+
+
+def household_enrolments(*, user, household) -> QuerySet:
+    """The household members' enrolments the user may see (the household page)."""
+    return (Enrolment.objects.visible_to(user).active()
+            .filter(person__household=household, person__retired_at__isnull=True)
+            .select_related("course", "person").order_by("-course__start_date", "-pk"))

@@ -51,7 +51,7 @@ def test_zero_employment_list_on_a_phone(live_server, demo, page, artifacts_dir)
     intentions, the count per area, and a person's page one tap away."""
     from django.contrib.auth import get_user_model
 
-    from fupin.reports.selectors import zero_employment_counts
+    from fupin.employment.selectors import zero_employment_counts
 
     officer = get_user_model().objects.get(username="lizhou_county")
     total, counts = zero_employment_counts(user=officer, area=officer.scope_code)
@@ -60,7 +60,7 @@ def test_zero_employment_list_on_a_phone(live_server, demo, page, artifacts_dir)
     page.locator('input[name="username"]').fill("lizhou_county")
     page.locator('input[name="password"]').fill(PASSWORD)
     page.locator('form button[type="submit"]').click()
-    page.goto(live_server.url + "/reports/zero-employment/")
+    page.goto(live_server.url + "/employment/zero-employment/")
     expect(page.locator('[data-testid="zero-count"]')).to_have_text(str(total))
     expect(page.locator(".list-group-item").first).to_contain_text("岁")
     width = page.evaluate("document.documentElement.scrollWidth")

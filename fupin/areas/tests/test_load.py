@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 
 from fupin.areas.models import Area, Level
 from fupin.areas.services import AreaFileError, areas_load
-from fupin.core.testing.fixtures import small_area_csv
+from fupin.areas.testing import small_area_csv
 
 HEAD = "code,name,level,parent_code\n"
 GOOD = HEAD + "51,四川省,province,\n5108,广元市,city,51\n510802,利州区,county,5108\n"

@@ -142,7 +142,8 @@ _CHILD = textwrap.dedent("""
     call_command("migrate", verbosity=0)
     from fupin.accounts.demo import demo_users
     from fupin.areas.services import areas_load
-    from fupin.core.testing.fixtures import TEST_PASSWORD, small_area_csv
+    from fupin.areas.testing import small_area_csv
+    from fupin.core.testing.fixtures import TEST_PASSWORD
     areas_load(text=small_area_csv())
     users = {u.username: u for u in demo_users(password=TEST_PASSWORD)}
     from django.test import Client

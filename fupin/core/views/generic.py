@@ -15,9 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from fupin.areas.widgets import AreaPickerWidget
-
-from .. import scoping
+from .. import places, scoping
 from ..errors import ConcurrentEditError, ServiceError
 from ..history import history_entries
 from ..paging import keyset_page
@@ -75,8 +73,8 @@ class ObjectListView(ResourceMixin, View):
         qs, filterset = self.filtered(r.list_queryset(request.user))
         page = keyset_page(request, qs, r.page_size)
         table = [(obj, [(c, c.value(obj, request.user)) for c in r.columns]) for obj in page]
-        picker = AreaPickerWidget(root=scoping.user_scope_code(request.user) or "",
-                                  leaf_level="village").render("area", request.GET.get("area"))
+        picker = places.picker(root=scoping.user_scope_code(request.user) or "",
+                               leaf_level="village").render("area", request.GET.get("area"))
         ctx = self.base_context(
             headers=[c.header(r.model) for c in r.columns], table=table, filterset=filterset,
             page=page, export_query=page.first_query,

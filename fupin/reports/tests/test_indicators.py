@@ -107,66 +107,6 @@ def test_page_api_export_and_cli(demo_users, client):
         call_command("report", "indicators", "--area", a[:9], "--year", "0")
 
 
-def test_zero_employment_list_and_timeline(demo_users, client):
-    a, b, pa, pb = world(demo_users)
-    from fupin.employment.status import person_status_refresh
-
-    person_status_refresh(person_ids=[pa.pk, pb.pk])
-    client.force_login(demo_users["lizhou_township"])
-    html = client.get("/reports/zero-employment/").content.decode()
-    assert "乙" in html and "甲" not in html.split("zero-count")[1]
-    client.force_login(demo_users["village_a"])
-    html = client.get(f"/registry/persons/{pa.pk}/").content.decode()
-    assert 'data-section="timeline"' in html and "2017年电焊班" in html and "某厂" in html
-
-
-def test_zero_employment_list_follows_hires_job_ends_and_placements(demo_users):
-    """DESIGN §2: the list a village worker drives to empty stays right as records change."""
-    from fupin.employment import services
-    from fupin.employment.tests.factories import make_post
-    from fupin.reports.selectors import zero_employment_households
-
-    worker = demo_users["village_a"]
-    person = make_person(area_code=worker.scope_code, name="丙")
-    household = person.household_id
-
-    def listed():
-        return household in set(zero_employment_households(user=worker).values_list(
-            "pk", flat=True))
-
-    assert listed()
-    job = services.employment_create(actor=worker, data={
-        "person": person, "employer": "某厂", "place": "03", "start_date": D(2020, 3, 1)})
-    assert not listed()
-    services.employment_update(actor=worker, employment=job, data={"end_date": D(2021, 1, 31)},
-                               expected_version=job.version)
-    assert listed()
-    post = make_post(area_code=worker.scope_code)
-    placement = services.placement_create(actor=worker, data={
-        "post": post, "person": person, "start_date": D(2021, 3, 1)})
-    assert not listed()
-    services.placement_retire(actor=worker, placement=placement, reason="录错")
-    assert listed()
-    assert compute(area=worker.scope_code, period=Period(2021),
-                   keys=["zero_employment"])[worker.scope_code]["zero_employment"] == 1
-
-
-def test_zero_employment_list_pages_by_keys_and_counts_per_village(demo_users, client):
-    a = demo_users["village_a"].scope_code
-    b = demo_users["village_b"].scope_code
-    households = [make_person(area_code=a, name=f"户{i}").household_id for i in range(51)]
-    make_person(area_code=b, name="乙户")
-    client.force_login(demo_users["lizhou_township"])
-    first = client.get("/reports/zero-employment/").content.decode()
-    assert first.count('class="list-group-item"') == 50
-    assert 'data-testid="zero-count">52<' in first
-    assert f'href="?area={a}">' in first and "after=" in first
-    after = first.split("after=")[1].split('"')[0]
-    second = client.get("/reports/zero-employment/", {"after": after}).content.decode()
-    assert second.count('class="list-group-item"') == 2  # the oldest of A's and B's
-    assert f"/registry/households/{households[0]}/" in second
-
-
 def test_every_child_area_is_a_row_even_without_records(demo_users):
     from fupin.areas.models import Area
     from fupin.reports.selectors import indicator_table
@@ -183,3 +123,60 @@ def test_every_child_area_is_a_row_even_without_records(demo_users):
     # a village worker asking for the township sees their own village only
     own = indicator_table(user=demo_users["village_a"], area=township, year=2017)
     assert [r["code"] for r in own["rows"]] == [a]
+
+
+# the page's indicators, in the page's order, as they were when reports declared them all
+PAGE_KEYS = [
+    "registered", "labourers", "trained", "training_subsidy", "employed", "ventures",
+    "college_ventures", "welfare_posts", "placed", "zero_employment", "national_mismatch",
+    "national_working_unrecorded", "national_employed_unreported", "national_size_differs",
+    "national_not_listed", "labourers_complete", "registration_coverage",
+    "labourers_wish_training", "labourers_trained", "training_coverage",
+    "households_with_labourers", "households_employed", "employment_coverage",
+    "labourers_in_programmes", "labourers_benefited", "policy_coverage"]
+
+
+def test_each_app_declares_its_own_indicators_in_the_pages_order():
+    from fupin.core.indicators import registry
+
+    assert [i.key for i in registry.all()] == PAGE_KEYS
+    owner = {i.key: i.source for i in registry.all()}
+    assert owner["trained"] == "trainings" and owner["employed"] == "employments"
+    # the coverages of training and employment count over the registry's sources
+    assert owner["labourers_trained"] == "labourers"
+    assert owner["households_employed"] == "labour_households"
+
+
+def test_policy_coverage_unions_the_registered_benefit_sources(demo_users):
+    """DESIGN §4: "received a benefit" is whatever the apps register (the subsidies module
+    adds its claims): a set taken away or added changes the figure and the fingerprint, so
+    stored figures are recomputed."""
+    from fupin.core import indicators as ind
+    from fupin.registry.models import Person
+
+    a, b, pa, pb = world(demo_users)
+    township = a[:9]
+    assert [s.key for s in ind.benefit_sources.all()] == [
+        "training_subsidy", "venture_interest_subsidy", "welfare_post"]
+    assert [s.key for s in ind.programme_sources.all()] == [
+        "training", "employment", "venture", "placement"]
+
+    def policy():
+        v = compute(area=township, period=Period(2017))[township]
+        return v["labourers_in_programmes"], v["labourers_benefited"], v["policy_coverage"]
+
+    assert policy() == (2, 2, Decimal("100.0"))
+    before = ind.definitions()
+    post = ind.benefit_sources._sets["welfare_post"]
+    ind.benefit_sources.unregister("welfare_post")  # 甲妻's post no longer a benefit
+    try:
+        assert ind.definitions() != before
+        assert policy() == (2, 1, Decimal("50.0"))
+        # a new source (a claim paid, say) brings her back; 乙 is in no programme: not counted
+        ind.benefit_sources.register(ind.PersonSet(
+            "claims", lambda p: Person.objects.filter(name__in=["甲妻", "乙"]), field="pk"))
+        assert policy() == (2, 2, Decimal("100.0"))
+    finally:
+        ind.benefit_sources.unregister("claims")
+        ind.benefit_sources.register(post)
+    assert ind.definitions() == before and policy() == (2, 2, Decimal("100.0"))
