@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -273,8 +272,7 @@ class UserImport(ImportSpec):
                 user = self.model(username=v["username"] or self._new_username(
                     v["full_name"], state), **values, is_active=True, date_joined=now)
                 password = services.password_generate(user)
-                user.password = make_password(password,
-                                              hasher=services.InitialPasswordHasher())
+                user.password = services.hash_generated(password)
                 user.must_change_password = True
                 user._history_user = actor
                 user._change_reason = _("导入新建")

@@ -19,7 +19,7 @@ class UserQuerySet(models.QuerySet):
         manages no accounts."""
         if not can_manage_accounts(user):
             return self.none()
-        qs = scoping.filter_visible(self, user, "scope_area_id")
+        qs = scoping.filter_visible(self, user, "scope_area__code")
         if user.is_superuser:
             return qs
         return qs.filter(is_superuser=False, role__in=assignable_roles(user))
@@ -37,7 +37,7 @@ class User(AbstractUser):
 
     # the generic import scope guard (core/tabular/ledger.py) and the personal-data walk
     # read these, as of an AreaScopedModel
-    scope_field = "scope_area_id"
+    scope_field = "scope_area__code"
     write_roles = frozenset({Role.ADMIN, Role.COUNTY_OFFICER})
 
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices,

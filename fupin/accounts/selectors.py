@@ -55,7 +55,7 @@ def user_list(*, user, filters: dict | None = None):
     if role := (filters.get("role") or "").strip():
         qs = qs.filter(role=role)
     if area := (filters.get("area") or "").strip():
-        qs = qs.filter(scope_area_id__startswith=area)
+        qs = qs.filter(scope_area__code__startswith=area)
     active = filters.get("active", "")
     if active in ("0", "1"):
         qs = qs.filter(is_active=active == "1")

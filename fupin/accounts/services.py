@@ -135,6 +135,16 @@ class InitialPasswordHasher(PBKDF2PasswordHasher):
     iterations = 10_000
 
 
+def hash_generated(password: str) -> str:
+    """A generated password's hash: the default hasher's, with fewer rounds when that is
+    PBKDF2 (InitialPasswordHasher)."""
+    from django.contrib.auth.hashers import get_hasher
+
+    if get_hasher().algorithm == InitialPasswordHasher.algorithm:
+        return make_password(password, hasher=InitialPasswordHasher())
+    return make_password(password)
+
+
 def password_generate(user=None) -> str:
     """A random initial password that passes AUTH_PASSWORD_VALIDATORS for `user`."""
     alphabet = "".join(_PASSWORD_ALPHABET.values())
@@ -158,7 +168,7 @@ def _set_password(user, password: str | None) -> str:
         user.set_password(password)
     else:
         password = password_generate(user)
-        user.password = make_password(password, hasher=InitialPasswordHasher())
+        user.password = hash_generated(password)
         user._password = password  # what set_password leaves for the save signal
     user.must_change_password = True
     return password
