@@ -22,6 +22,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from pypinyin import lazy_pinyin
 
 from fupin.areas.lookup import township_index, village_index
@@ -74,6 +75,7 @@ class UserImport(ImportSpec):
     title = "用户账户"
     columns = USER_COLUMNS
     model = get_user_model()
+    done_link = ("accounts:credential_sheets", gettext_lazy("下载新账户的初始密码（仅一次）"))
     instructions = [
         "每行一个账户。第一行是表头，表头上方可以有标题行；“序号”列会被忽略。",
         "角色只能是低于您本人的角色（区县经办可建乡镇经办、村级专职人员、专家、产业技术员）；"

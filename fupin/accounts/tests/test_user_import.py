@@ -243,3 +243,19 @@ def test_uncollected_passwords_are_erased_after_the_period(county, villages):
     call_command("purge_credentials", stdout=io.StringIO())
     sheet = CredentialSheet.objects.get()
     assert sheet.rows == [] and sheet.purged_at is not None and not sheet.pending
+
+
+def test_through_the_import_pages(client, county, villages):
+    """Upload, confirm, and the job page points at the passwords' hand-over."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(county)
+    assert client.get("/imports/users/template/").status_code == 200
+    data = workbook(users_import, good_rows(villages))
+    resp = client.post("/imports/users/upload/", {"file": SimpleUploadedFile("u.xlsx", data)})
+    assert resp.status_code == 302
+    job_url = resp["Location"]
+    client.post(f"{job_url}commit/")
+    page = client.get(job_url).content.decode()
+    assert 'data-testid="done-link"' in page and "/accounts/users/credentials/" in page
+    assert User.objects.filter(username="zhangsan2").exists()
