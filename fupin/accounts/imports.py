@@ -181,6 +181,9 @@ class UserImport(ImportSpec):
                               _("用户名“%(u)s”已被其他账户使用") % {"u": name})
                 elif user is None:
                     self._check_username(row, name)
+                elif user.pk == actor.pk and (v.get("role"), scope) != (user.role,
+                                                                       user.scope_area_id):
+                    row.error(self.column("username").label, _("不能修改自己的角色或管辖区划"))
             else:
                 person = (v.get("full_name"), v.get("phone"), scope)
                 first = state["people"].setdefault(person, row.line)

@@ -131,10 +131,13 @@ def _history(account, user):
 
     entries = history_entries(account, user=user)
     label = str(type(account)._meta.get_field("phone").verbose_name)
+    yes_no = {True: _("是"), False: _("否")}
     for entry in entries:
         for change in entry.changes:
             if change.field == label:
                 change.old, change.new = masked_phone(change.old), masked_phone(change.new)
+            elif isinstance(change.new, bool) or isinstance(change.old, bool):
+                change.old, change.new = yes_no.get(change.old, ""), yes_no.get(change.new, "")
     return entries
 
 

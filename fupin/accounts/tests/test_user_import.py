@@ -259,3 +259,12 @@ def test_through_the_import_pages(client, county, villages):
     page = client.get(job_url).content.decode()
     assert 'data-testid="done-link"' in page and "/accounts/users/credentials/" in page
     assert User.objects.filter(username="zhangsan2").exists()
+
+
+def test_an_administrator_cannot_change_her_own_role_by_import(scope_users, villages):
+    admin = scope_users["city"]
+    report = run(admin, [{"full_name": "市级管理员", "username": "city_admin",
+                          "role": "村级专职人员", "area": villages[0]}])
+    assert errors(report) == [(2, "用户名", "不能修改自己的角色或管辖区划")]
+    admin.refresh_from_db()
+    assert admin.role == "admin"
