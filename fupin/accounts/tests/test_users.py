@@ -381,3 +381,47 @@ def test_generated_passwords_hash_fast_and_are_rehashed_at_first_login(settings,
     user.refresh_from_db()
     assert user.password.startswith(f"pbkdf2_sha256${PBKDF2PasswordHasher.iterations}$")
     assert not LoginEvent.objects.filter(user=user).exists()  # an upgrade revokes nothing
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_officers_editing_at_once_one_wins(demo_users, monkeypatch):
+    """Both opened version N; both submit at the same moment: the row lock makes the second
+    read the first's version and refuse, nothing half-written (PostgreSQL: real concurrent
+    transactions)."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite serializes writers (BEGIN IMMEDIATE): no race to lose")
+    county = demo_users["lizhou_county"]
+    worker = demo_users["village_a"]
+    version = worker.version
+    real = services._managed_locked
+    barrier = threading.Barrier(2, timeout=30)
+
+    def in_step(*, actor, user):
+        barrier.wait()  # both have passed their checks before either takes the lock
+        return real(actor=actor, user=user)
+
+    monkeypatch.setattr(services, "_managed_locked", in_step)
+    done, refused = [], []
+
+    def edit(name):
+        try:
+            services.user_update(actor=county, user=User.objects.get(pk=worker.pk),
+                                 expected_version=version, full_name=name)
+            done.append(name)
+        except ConcurrentEditError as exc:
+            refused.append(exc.message)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=edit, args=(n,)) for n in ("甲", "乙")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len(done) == 1 and len(refused) == 1 and "已被他人修改" in refused[0]
+    worker.refresh_from_db()
+    assert worker.full_name == done[0] and worker.version == version + 1
