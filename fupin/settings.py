@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "fupin.core.middleware.RefuseNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "fupin.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -247,6 +248,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = FUPIN_MAX_UPLOAD_BYTES + 1024 * 1024
 # Uploaded import files and error reports are deleted this many days after the import ends
 # (or after an upload nobody confirmed): `fupin purge_uploads`, run by `fupin nightly`.
 FUPIN_UPLOAD_RETENTION_DAYS = int(os.environ.get("FUPIN_UPLOAD_RETENTION_DAYS", "7"))
+# The initial passwords of imported accounts wait (encrypted) this many days for the importer
+# to download them once; then they are erased (`fupin purge_credentials`, run nightly).
+FUPIN_CREDENTIALS_DAYS = int(os.environ.get("FUPIN_CREDENTIALS_DAYS", "3"))
 
 # --- notifications (DESIGN §8; fupin/core/notifications.py) ------------------------
 # The in-app row (the bell) is always written; these channels are told after the sender's

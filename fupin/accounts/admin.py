@@ -13,9 +13,16 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
     search_fields = ("username", "full_name", "scope_area__name", "scope_area__code")
     autocomplete_fields = ("scope_area",)
     fieldsets = BaseUserAdmin.fieldsets + ((_("角色与管辖范围"), {
-        "fields": ("role", "scope_area", "full_name", "phone")}),)
+        "fields": ("role", "scope_area", "full_name", "phone", "must_change_password")}),)
     add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("角色与管辖范围"), {
         "fields": ("role", "scope_area", "full_name")}),)
+
+    def save_model(self, request, obj, form, change):
+        if not change:  # somebody else chose the password: changed at first login
+            obj.must_change_password = True
+        else:
+            obj.version += 1  # the account pages' lost-update guard sees admin edits too
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(LoginEvent)

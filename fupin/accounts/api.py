@@ -46,6 +46,12 @@ class TokenView(APIView):
             else:
                 msg = _("用户名或密码不正确。")
             return Response({"detail": msg}, status=status.HTTP_400_BAD_REQUEST)
+        from .middleware import must_change, must_change_message
+
+        if must_change(user):  # a token would be refused at every call: say why now
+            return Response({"detail": must_change_message(),
+                             "code": "password_change_required"},
+                            status=status.HTTP_403_FORBIDDEN)
         from django.contrib.auth.signals import user_logged_in
 
         user_logged_in.send(sender=type(user), request=request._request, user=user)

@@ -11,7 +11,7 @@ class AccountsConfig(AppConfig):
         from django.urls import reverse_lazy
 
         from fupin.core import demo
-        from fupin.core.roles import can_restore
+        from fupin.core.roles import can_manage_accounts, can_restore
         from fupin.core.sections import NavEntry, nav
 
         from . import signals  # noqa: F401  (login/logout/failed-login audit)
@@ -20,6 +20,9 @@ class AccountsConfig(AppConfig):
         demo.register(demo.DemoStep(key="users", order=10, run=demo_step,
                                     summary=demo_summary))
 
+        nav.register(NavEntry(key="users", label=_("用户管理"),
+                              url=reverse_lazy("accounts:user_list"), icon="people",
+                              order=940, group="system", visible=can_manage_accounts))
         nav.register(NavEntry(key="login_events", label=_("登录日志"),
                               url=reverse_lazy("accounts:login_events"), icon="shield-lock",
                               order=950, visible=can_restore, group="system"))

@@ -27,4 +27,8 @@ class ExpiringTokenAuthentication(TokenAuthentication):
         user, token = super().authenticate_credentials(key)
         if token_expired(token):
             raise exceptions.AuthenticationFailed(_("令牌已过期，请重新获取。"))
+        from .middleware import must_change, must_change_message
+
+        if must_change(user):  # first login: the password is changed on the web first
+            raise exceptions.PermissionDenied(must_change_message())
         return user, token

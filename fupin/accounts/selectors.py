@@ -43,3 +43,30 @@ def login_event_list(*, filters: dict | None = None):
     if result := filters.get("result"):
         qs = qs.filter(result=result)
     return qs
+
+
+def user_list(*, user, filters: dict | None = None):
+    """The accounts `user` manages (User.objects.visible_to), filtered by role, area, active
+    and a search of name, username or phone."""
+    from django.contrib.auth import get_user_model
+
+    qs = get_user_model().objects.visible_to(user).select_related("scope_area")
+    filters = filters or {}
+    if role := (filters.get("role") or "").strip():
+        qs = qs.filter(role=role)
+    if area := (filters.get("area") or "").strip():
+        qs = qs.filter(scope_area__code__startswith=area)
+    active = filters.get("active", "")
+    if active in ("0", "1"):
+        qs = qs.filter(is_active=active == "1")
+    if q := (filters.get("q") or "").strip()[:50]:
+        cond = Q(username__icontains=q) | Q(full_name__icontains=q)
+        digits = "".join(ch for ch in q if ch.isdigit())
+        if len(digits) >= 4 and digits == q:  # a phone, or part of one
+            cond |= Q(phone__contains=digits)
+        qs = qs.filter(cond)
+    return qs
+
+
+def user_login_events(*, user, limit: int = 20):
+    return LoginEvent.objects.filter(Q(user=user) | Q(username__iexact=user.username))[:limit]

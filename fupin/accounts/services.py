@@ -1,15 +1,23 @@
 from __future__ import annotations
 
+import datetime
+import secrets
 from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, get_user_model
+from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework.authtoken.models import Token
+
+from fupin.core import scoping
+from fupin.core.errors import ConcurrentEditError, ServiceError
+from fupin.core.roles import ROLE_SCOPE_MIN_LENGTH, Role, assignable_roles, can_manage_accounts
 
 from .models import LoginEvent
 from .selectors import client_ip
@@ -102,4 +110,288 @@ def password_change(*, actor, user, password: str) -> None:
         raise PermissionDenied(_("只能修改自己的密码。"))
     validate_password(password, user)
     user.set_password(password)
-    user.save(update_fields=["password"])
+    user.must_change_password = False  # the first-login change is done
+    user.save(update_fields=["password", "must_change_password"])
+
+
+# --- account management (issue 9 item 6; DESIGN §1: a county officer manages the accounts
+# of the county's townships and villages; roles and scopes only at or below one's own) -------
+
+SCOPE_LEVEL_NAMES = {2: gettext_lazy("省"), 4: gettext_lazy("市"), 6: gettext_lazy("区县"),
+                     9: gettext_lazy("乡镇"), 12: gettext_lazy("村")}
+# no 0/O, 1/l/I: read aloud over the phone or copied from paper without mistakes
+_PASSWORD_ALPHABET = {"upper": "ABCDEFGHJKLMNPQRSTUVWXYZ", "lower": "abcdefghijkmnpqrstuvwxyz",
+                      "digit": "23456789"}
+GENERATED_LENGTH = 12
+
+
+class InitialPasswordHasher(PBKDF2PasswordHasher):
+    """For generated passwords only: 12 random characters of 56 (≈ 70 bits) need no slow hash
+    to resist guessing, and 300 accounts of an import are hashed in a moment instead of
+    minutes. The same algorithm with fewer rounds: Django's own hasher verifies it, and at
+    the first login (`check_password`'s upgrade) re-hashes the password with full rounds —
+    which the user changes at once anyway."""
+
+    iterations = 10_000
+
+
+def hash_generated(password: str) -> str:
+    """A generated password's hash: the default hasher's, with fewer rounds when that is
+    PBKDF2 (InitialPasswordHasher)."""
+    from django.contrib.auth.hashers import get_hasher
+
+    if get_hasher().algorithm == InitialPasswordHasher.algorithm:
+        return make_password(password, hasher=InitialPasswordHasher())
+    return make_password(password)
+
+
+def password_generate(user=None) -> str:
+    """A random initial password that passes AUTH_PASSWORD_VALIDATORS for `user`."""
+    alphabet = "".join(_PASSWORD_ALPHABET.values())
+    while True:
+        chars = [secrets.choice(chars) for chars in _PASSWORD_ALPHABET.values()]
+        chars += [secrets.choice(alphabet) for _i in range(GENERATED_LENGTH - len(chars))]
+        secrets.SystemRandom().shuffle(chars)
+        password = "".join(chars)
+        try:
+            validate_password(password, user)
+        except ValidationError:
+            continue
+        return password
+
+
+def _set_password(user, password: str | None) -> str:
+    """Set the password somebody else chose (or a generated one) and the first-login
+    flag; returns the clear password, to be shown once and never stored."""
+    if password:
+        validate_password(password, user)
+        user.set_password(password)
+    else:
+        password = password_generate(user)
+        user.password = hash_generated(password)
+        user._password = password  # what set_password leaves for the save signal
+    user.must_change_password = True
+    return password
+
+
+def scope_errors(*, actor, role: str, scope_code: str) -> list[tuple[str, str]]:
+    """Why `actor` may not give `role` with `scope_code` (field, Chinese reason); [] if
+    allowed. The one rule the pages, the services and the import share."""
+    from fupin.areas.selectors import area_get
+
+    errors = []
+    if role not in assignable_roles(actor):
+        label = dict(Role.choices).get(role, role)
+        errors.append(("role", _("您不能授予“%(role)s”角色：只能授予低于您本人的角色。")
+                       % {"role": label}))
+    if not scope_code:
+        errors.append(("scope_area", _("请选择管辖区划。")))
+    elif area_get(scope_code) is None:
+        errors.append(("scope_area", _("区划代码“%(code)s”不存在。") % {"code": scope_code}))
+    elif not scoping.in_scope(actor, scope_code):
+        errors.append(("scope_area", _("所选区划不在您的管辖范围内。")))
+    elif role in ROLE_SCOPE_MIN_LENGTH and len(scope_code) < ROLE_SCOPE_MIN_LENGTH[role]:
+        errors.append(("scope_area", _("“%(role)s”的管辖区划须为%(level)s或其下级。") % {
+            "role": dict(Role.choices)[role],
+            "level": SCOPE_LEVEL_NAMES[ROLE_SCOPE_MIN_LENGTH[role]]}))
+    return errors
+
+
+def _check_scope(*, actor, role: str, scope_code: str) -> None:
+    errors = scope_errors(actor=actor, role=role, scope_code=scope_code)
+    if errors:
+        field, message = errors[0]
+        raise ServiceError(message, field=field)
+
+
+def _managed_locked(*, actor, user):
+    """The account, re-read under a lock, if `actor` manages it; else not found (404)."""
+    from django.http import Http404
+
+    User = get_user_model()
+    if not can_manage_accounts(actor):
+        raise PermissionDenied(_("您的角色无权管理用户账户。"))
+    if not User.objects.visible_to(actor).filter(pk=user.pk).exists():
+        raise Http404("not found")
+    return User.objects.select_for_update().get(pk=user.pk)
+
+
+def _check_version(current, expected_version: int | None) -> None:
+    if expected_version is not None and current.version != expected_version:
+        raise ConcurrentEditError(
+            _("该账户已被他人修改（您打开时为第 %(mine)s 版，现为第 %(now)s 版）。"
+              "请刷新页面查看最新内容后再修改。")
+            % {"mine": expected_version, "now": current.version})
+
+
+def _save(user, *, actor, reason: str = "") -> None:
+    user._history_user = actor
+    if reason:
+        user._change_reason = reason
+    user.save()
+
+
+def _clean(user, *, exclude=()) -> None:
+    """The model's own rules (username characters, lengths), as ServiceError."""
+    try:
+        user.full_clean(exclude=["password", *exclude], validate_unique=False)
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise ServiceError(messages[0], field=field) from exc
+
+
+def username_taken(username: str, *, exclude_pk=None) -> bool:
+    qs = get_user_model().objects.filter(username__iexact=username)
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.exists()
+
+
+@transaction.atomic
+def user_create(*, actor, username: str, role: str, scope_code: str, full_name: str = "",
+                phone: str = "", password: str | None = None, reason: str = ""):
+    """A new account in the actor's reach. Its password is the one given (checked against
+    the password rules) or a generated one; either way the user must change it at first
+    login. Returns (user, clear password) — the password to show once, never to store."""
+    if not can_manage_accounts(actor):
+        raise PermissionDenied(_("您的角色无权管理用户账户。"))
+    username = (username or "").strip()
+    if not username:
+        raise ServiceError(_("请填写用户名。"), field="username")
+    if username_taken(username):
+        raise ServiceError(_("用户名“%(u)s”已被使用，请换一个。") % {"u": username},
+                           field="username")
+    _check_scope(actor=actor, role=role, scope_code=scope_code)
+    User = get_user_model()
+    user = User(username=username, role=role, scope_area_id=scope_code,
+                full_name=full_name.strip(), phone=(phone or "").strip(), is_active=True)
+    _clean(user)
+    clear = _set_password(user, password)
+    _save(user, actor=actor, reason=reason or _("新建账户"))
+    return user, clear
+
+
+@transaction.atomic
+def user_update(*, actor, user, expected_version: int | None, **data):
+    """Change an account's name, phone, role or scope (`data`: full_name, phone, role,
+    scope_code). Refused when somebody saved the account since the actor read it."""
+    current = _managed_locked(actor=actor, user=user)
+    _check_version(current, expected_version)
+    if not current.is_active:
+        raise ServiceError(_("该账户已停用，请先恢复后再修改。"))
+    values = {"full_name": current.full_name, "phone": current.phone, "role": current.role,
+              "scope_area_id": current.scope_area_id}
+    for key, value in data.items():
+        values["scope_area_id" if key == "scope_code" else key] = (value or "").strip()
+    changed = [k for k, v in values.items() if getattr(current, k) != v]
+    if not changed:
+        return current
+    if current.pk == actor.pk and {"role", "scope_area_id"} & set(changed):
+        raise ServiceError(_("不能修改自己的角色或管辖区划，请联系上级管理员。"))
+    _check_scope(actor=actor, role=values["role"], scope_code=values["scope_area_id"])
+    for key in changed:
+        setattr(current, key, values[key])
+    _clean(current)
+    current.version += 1
+    _save(current, actor=actor)
+    return current
+
+
+@transaction.atomic
+def user_deactivate(*, actor, user, reason: str = "", expected_version: int | None = None):
+    """Stop an account: it can no longer log in; its API tokens and sessions end at once
+    (the User save signal, accounts/signals.py). Kept, with its history; reactivated by
+    `user_reactivate`."""
+    current = _managed_locked(actor=actor, user=user)
+    _check_version(current, expected_version)
+    if current.pk == actor.pk:
+        raise ServiceError(_("不能停用自己的账户。"))
+    if not current.is_active:
+        return current
+    current.is_active = False
+    current.version += 1
+    reason = (reason or "").strip()[:100]
+    _save(current, actor=actor, reason=_("停用账户") + (f"：{reason}" if reason else ""))
+    return current
+
+
+@transaction.atomic
+def user_reactivate(*, actor, user, expected_version: int | None = None):
+    current = _managed_locked(actor=actor, user=user)
+    _check_version(current, expected_version)
+    if current.is_active:
+        return current
+    # the rules of today: a role or scope given before may since be out of the actor's reach
+    _check_scope(actor=actor, role=current.role, scope_code=current.scope_area_id or "")
+    current.is_active = True
+    current.version += 1
+    _save(current, actor=actor, reason=_("恢复账户"))
+    return current
+
+
+@transaction.atomic
+def user_password_reset(*, actor, user, password: str | None = None,
+                        expected_version: int | None = None) -> str:
+    """Give an account a new password (the one the actor typed, or a generated one) that the
+    user must change at the next login; the account's tokens and sessions end. Returns the
+    clear password, to be shown to the actor once."""
+    current = _managed_locked(actor=actor, user=user)
+    _check_version(current, expected_version)
+    if current.pk == actor.pk:
+        raise ServiceError(_("自己的密码请在“修改密码”页面修改。"))
+    if not current.is_active:
+        raise ServiceError(_("该账户已停用，请先恢复后再重置密码。"))
+    try:
+        clear = _set_password(current, password)
+    except ValidationError as exc:
+        raise ServiceError(" ".join(exc.messages), field="password") from exc
+    current.version += 1
+    _save(current, actor=actor, reason=_("重置密码"))
+    user.version = current.version
+    return clear
+
+
+# --- initial passwords of an import ---------------------------------------------------------
+
+def credential_sheet_create(*, actor, rows: list[list[str]]):
+    from .models import CredentialSheet
+
+    return CredentialSheet.objects.create(actor=actor, accounts=len(rows), rows=rows)
+
+
+def credential_sheets_pending(*, actor):
+    from .models import CredentialSheet
+
+    credential_sheets_purge()
+    return CredentialSheet.objects.filter(actor=actor, collected_at__isnull=True,
+                                          purged_at__isnull=True)
+
+
+@transaction.atomic
+def credential_sheet_collect(*, actor, pk) -> list[list[str]]:
+    """The sheet's rows, for its importer only and only once: the sheet is emptied in the
+    same transaction (a second download finds nothing)."""
+    from django.http import Http404
+
+    from .models import CredentialSheet
+
+    sheet = CredentialSheet.objects.select_for_update().filter(
+        pk=pk, actor=actor, collected_at__isnull=True, purged_at__isnull=True).first()
+    if sheet is None or not actor.is_active:
+        raise Http404("not found")
+    rows = sheet.rows
+    sheet.rows, sheet.collected_at = [], timezone.now()
+    sheet.save(update_fields=["rows", "collected_at"])
+    return rows
+
+
+def credential_sheets_purge(*, now=None, days: int | None = None) -> int:
+    """Erase the passwords of sheets nobody collected within FUPIN_CREDENTIALS_DAYS (those
+    accounts' passwords are then reset one by one)."""
+    from .models import CredentialSheet
+
+    now = now or timezone.now()
+    days = settings.FUPIN_CREDENTIALS_DAYS if days is None else days
+    return CredentialSheet.objects.filter(
+        collected_at__isnull=True, purged_at__isnull=True,
+        created_at__lt=now - datetime.timedelta(days=days)).update(rows=[], purged_at=now)

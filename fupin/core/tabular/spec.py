@@ -124,6 +124,9 @@ class ImportSpec:
     # A dated spec's rows report a state as of the file's date (the national system's
     # export, DESIGN §2): `start` also takes `as_of`, the date given to the import, or None.
     dated: bool = False
+    # (URL name, label): where the job page sends the importer once the import is done
+    # (the account import: the new accounts' initial passwords, collected once)
+    done_link: tuple[str, object] | None = None
 
     # --- headers ------------------------------------------------------------------------
     def column(self, key: str) -> Col:
