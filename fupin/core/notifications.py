@@ -26,7 +26,7 @@ def users_for(*, roles: Iterable[str], area_code: str, below: bool = False):
     """
     users = get_user_model().objects.filter(is_active=True, role__in=list(roles))
     if below:
-        return users.filter(scope_area_id__startswith=area_code)
+        return users.filter(scope_area__pk__startswith=area_code)
     prefixes = [area_code[:n] for n in (2, 4, 6, 9, 12) if n <= len(area_code)]
     return users.filter(Q(scope_area_id__in=prefixes))
 

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from .views import imports, pages
+from .views import generic, imports, pages
 
 app_name = "core"
 urlpatterns = [
     path("", pages.home, name="home"),
     path("retired/", pages.retired, name="retired"),
+    path("events/<int:pk>/evidence/", generic.EventEvidenceView.as_view(),
+         name="event_evidence"),
     path("imports/", imports.import_list, name="import_list"),
     path("imports/<str:spec>/template/", imports.import_template, name="import_template"),
     path("imports/<str:spec>/upload/", imports.import_upload, name="import_upload"),
