@@ -275,6 +275,18 @@ def _refusal(step: Transition, flow: Workflow, obj, actor, *, skip_role=False) -
     return None
 
 
+def guard_refusal(step: Transition, obj, actor) -> str | None:
+    """The role and the guards of `step` alone, whatever the record's state: what an import
+    checks before it walks a chain of steps (`Workflow.path`) at write time."""
+    if not step.role_allows(actor):
+        return _("您的角色不能办理“%(label)s”。") % {"label": step.label}
+    for guard in step.guards:
+        reason = guard(obj, actor)
+        if reason:
+            return str(reason)
+    return None
+
+
 def detail_link(obj) -> str:
     from .resources import resource_for
 
