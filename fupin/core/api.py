@@ -213,7 +213,8 @@ class TransitionsMixin:
 
     @extend_schema(request=None, responses=TransitionOptionSerializer(many=True),
                    summary="当前可办理的操作")
-    @action(detail=True, methods=["get"], url_path="transitions")
+    @action(detail=True, methods=["get"], url_path="transitions", pagination_class=None,
+            filter_backends=[])
     def transitions(self, request, pk=None):
         from .workflows import available_transitions
 
@@ -228,7 +229,7 @@ class TransitionsMixin:
                                                 pattern=r"^[a-z_]+$",
                                                 description="操作名（见 …/transitions/）")])
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]{1,40})",
-            parser_classes=[SafeJSONParser, MultiPartParser])
+            parser_classes=[SafeJSONParser, MultiPartParser], filter_backends=[])
     def run_transition(self, request, pk=None, name=None):
         from .workflows import RESERVED, transition, workflow_for
 
