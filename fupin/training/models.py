@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core import codes, scoping
@@ -29,27 +29,28 @@ def _today():
 
 def course_not_past(course, actor):
     if course.end_date < _today():
-        return _t("培训班已于 %(end)s 结业，不能开放报名。") % {"end": course.end_date.isoformat()}
+        return gettext("培训班已于 %(end)s 结业，不能开放报名。") % {
+            "end": course.end_date.isoformat()}
     return None
 
 
 def course_started(course, actor):
     if course.start_date > _today():
-        return _t("培训班 %(start)s 开班，尚未到开班日期。") % {
+        return gettext("培训班 %(start)s 开班，尚未到开班日期。") % {
             "start": course.start_date.isoformat()}
     return None
 
 
 def course_due(course, actor):
     if course.end_date > _today():
-        return _t("培训班计划 %(end)s 结业，尚未到期。") % {"end": course.end_date.isoformat()}
+        return gettext("培训班计划 %(end)s 结业，尚未到期。") % {"end": course.end_date.isoformat()}
     return None
 
 
 def course_without_completions(course, actor):
     done = course.enrolments.active().filter(status=rules.COMPLETED).count()
     if done:
-        return _t("已有 %(n)s 名学员结业，培训班不能取消。") % {"n": done}
+        return gettext("已有 %(n)s 名学员结业，培训班不能取消。") % {"n": done}
     return None
 
 
@@ -58,7 +59,7 @@ def enrolment_course_started(enrolment, actor):
     whatever state its planning went through) and was not cancelled."""
     course = enrolment.course
     if course.status == rules.CANCELLED:
-        return _t("培训班“%(course)s”已取消。") % {"course": course.name}
+        return gettext("培训班“%(course)s”已取消。") % {"course": course.name}
     return course_started(course, actor)
 
 
@@ -71,10 +72,10 @@ def enrolment_place_free(enrolment, actor):
         courses = courses.select_for_update()
     course = courses.get()
     if course.status in (rules.CANCELLED, rules.ENDED) or course.end_date < _today():
-        return _t("培训班“%(course)s”已结业或已取消，不能重新报名。") % {"course": course.name}
+        return gettext("培训班“%(course)s”已结业或已取消，不能重新报名。") % {"course": course.name}
     taken = Enrolment.objects.active().filter(course=course, status__in=rules.OCCUPYING).count()
     if taken >= course.capacity:
-        return _t("培训班“%(course)s”已报满（计划 %(n)s 人），不能重新报名。") % {
+        return gettext("培训班“%(course)s”已报满（计划 %(n)s 人），不能重新报名。") % {
             "course": course.name, "n": course.capacity}
     return None
 
@@ -95,7 +96,7 @@ def enrolment_complete(enrolment, actor, payload):
     except CellError as exc:
         raise ServiceError(exc.message, field="payload") from exc
     except (TypeError, ValueError) as exc:
-        raise ServiceError(_t("出勤天数须为整数。"), field="payload") from exc
+        raise ServiceError(gettext("出勤天数须为整数。"), field="payload") from exc
     errors = rules.progress_errors(course=enrolment.course, values=values, today=_today())
     if errors:
         raise ServiceError(errors[0][1], field=errors[0][0])
@@ -189,7 +190,7 @@ class Enrolment(WorkflowModel, AreaScopedModel):
     enrolled them sees it); the course may be elsewhere."""
 
     class Status(models.TextChoices):
-        REGISTERED = "registered", _("报名")
+        REGISTERED = "registered", pgettext_lazy("enrolment status", "报名")
         ENROLLED = "enrolled", _("在训")
         COMPLETED = "completed", _("已结业")  # indicators and imports read these values
         DROPPED = "dropped", _("中途退出")
@@ -210,7 +211,8 @@ class Enrolment(WorkflowModel, AreaScopedModel):
         Transition("complete", _("结业"), source=[Status.ENROLLED], target=Status.COMPLETED,
                    roles=STAFF, guards=[enrolment_course_started], apply=enrolment_complete,
                    style="success"),
-        Transition("drop", _("退出"), source=[Status.REGISTERED, Status.ENROLLED],
+        Transition("drop", pgettext_lazy("enrolment step", "退出"),
+                   source=[Status.REGISTERED, Status.ENROLLED],
                    target=Status.DROPPED, roles=STAFF, reason_required=True,
                    style="secondary"),
         Transition("rejoin", _("重新报名"), source=[Status.DROPPED],
