@@ -538,6 +538,9 @@ class CourseImport(ImportSpec):
             if row.values.get("course_id") is not None and row.values["_course"] is None:
                 message = _("编号为 %(n)s 的培训班已停用或不在您的管辖范围内")
                 raise changed_since_check(row.line, message % {"n": row.values["course_id"]})
+            if row.values["_course"] is None:  # a new course is planned; a past one, ended
+                data["status"] = (rules.ENDED if data["end_date"] < state["today"]
+                                  else rules.PLANNED)
             items.append((row.values["_course"], data))
         return upsert_records(Course, items, actor=actor, fields=COURSE_FIELDS)[0]
 
