@@ -175,11 +175,19 @@ def not_found(request, *args, **kwargs):
 
 # --- workflows ---------------------------------------------------------------------------------
 
+class TransitionInputSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="payload 中的键")
+    label = serializers.CharField()
+    kind = serializers.ChoiceField(choices=["text", "date", "number"])
+    required = serializers.BooleanField()
+
+
 class TransitionOptionSerializer(serializers.Serializer):
     name = serializers.CharField(help_text="操作名，用于 POST …/transitions/<name>/")
     label = serializers.CharField(help_text="操作的中文名称")
     reason_required = serializers.BooleanField(help_text="须填写理由（reason）")
     evidence_required = serializers.BooleanField(help_text="须上传证明材料（evidence，multipart）")
+    inputs = TransitionInputSerializer(many=True, help_text="操作可带的附加数据（payload）")
 
 
 class TransitionRequestSerializer(serializers.Serializer):

@@ -47,6 +47,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import django_fsm
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -120,6 +121,17 @@ class Notify:
                text=text[:500], link=link, area_code=area_code, exclude=actor)
 
 
+@dataclass(frozen=True)
+class Input:
+    """A value a step asks for besides the reason (a completion date): the page shows an
+    input for it, the API takes it in `payload`; the step's `apply` checks it."""
+
+    name: str
+    label: str
+    kind: str = "text"  # text, date, number
+    required: bool = False
+
+
 @dataclass(frozen=True, init=False)
 class Transition:
     """One row of a transition table."""
@@ -137,16 +149,17 @@ class Transition:
     # (record, actor, payload) -> the payload to record; sets the fields the step records and
     # raises ServiceError for bad values. Without it the payload is recorded as given.
     apply: Callable | None = None
+    inputs: tuple = ()  # Input: the values the page asks for (the payload)
     style: str = "primary"  # the button: primary, success, danger, secondary
 
     def __init__(self, name, label, *, source, target, roles, guards=(), reason_required=False,
                  evidence_required=False, distinct_actor=False, notify=(), apply=None,
-                 style="primary"):
+                 inputs=(), style="primary"):
         values = {"name": name, "label": label, "source": tuple(source), "target": target,
                   "roles": frozenset(roles), "guards": tuple(guards),
                   "reason_required": reason_required, "evidence_required": evidence_required,
                   "distinct_actor": distinct_actor, "notify": tuple(notify), "apply": apply,
-                  "style": style}
+                  "inputs": tuple(inputs), "style": style}
         for key, value in values.items():
             object.__setattr__(self, key, value)
 
@@ -331,6 +344,10 @@ def transition(*, actor, obj, name: str, reason: str = "", evidence=None,
     if step.evidence_required and not evidence:
         raise ServiceError(_("“%(label)s”须上传证明材料。") % {"label": step.label},
                            field="evidence")
+    limit = getattr(settings, "FUPIN_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
+    if evidence and (getattr(evidence, "size", 0) or 0) > limit:
+        raise ServiceError(_("证明材料不能超过 %(n)s MB。") % {"n": limit // 1048576},
+                           field="evidence")
     bad = RESERVED & set(payload)
     if bad:
         raise ServiceError(_("附加数据不能使用字段名：%(names)s。")
@@ -354,7 +371,12 @@ def transition(*, actor, obj, name: str, reason: str = "", evidence=None,
         ext = os.path.splitext(getattr(evidence, "name", "") or "")[1][:10]
         event.evidence_name = os.path.basename(getattr(evidence, "name", "") or "")[:255]
         event.evidence.save(f"{uuid.uuid4().hex}{ext}", evidence, save=False)
-    event.save()
+    try:
+        event.save()
+    except Exception:
+        if event.evidence:  # the sealed file the failed event would have named
+            event.evidence.storage.delete(event.evidence.name)
+        raise
 
     link = detail_link(current)
     for effect in step.notify:
@@ -382,6 +404,7 @@ class Option:
     evidence_required: bool
     style: str
     refusal: str | None = None  # None: the user may take it now
+    inputs: tuple = ()
 
     @property
     def allowed(self) -> bool:
@@ -404,7 +427,7 @@ def available_transitions(*, actor, obj, include_refused: bool = False) -> list[
         refusal = _refusal(step, flow, obj, actor, skip_role=True)
         if refusal is None or include_refused:
             options.append(Option(step.name, str(step.label), step.reason_required,
-                                  step.evidence_required, step.style, refusal))
+                                  step.evidence_required, step.style, refusal, step.inputs))
     return options
 
 
@@ -444,6 +467,6 @@ def visible_event_or_404(user, pk: int):
     return event
 
 
-__all__ = ["Notify", "Option", "StateField", "Transition", "Workflow", "WorkflowModel",
+__all__ = ["Input", "Notify", "Option", "StateField", "Transition", "Workflow", "WorkflowModel",
            "available_transitions", "events_for", "timeline_entries", "transition",
            "workflow_for"]

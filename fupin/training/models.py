@@ -13,7 +13,14 @@ from fupin.core import codes, scoping
 from fupin.core.bounds import validate_date
 from fupin.core.models import AreaScopedModel, ScopedQuerySet
 from fupin.core.roles import Role
-from fupin.core.workflows import Notify, StateField, Transition, Workflow, WorkflowModel
+from fupin.core.workflows import (
+    Input,
+    Notify,
+    StateField,
+    Transition,
+    Workflow,
+    WorkflowModel,
+)
 
 from . import rules
 
@@ -210,7 +217,8 @@ class Enrolment(WorkflowModel, AreaScopedModel):
                    target=Status.ENROLLED, roles=STAFF, guards=[enrolment_course_started]),
         Transition("complete", _("结业"), source=[Status.ENROLLED], target=Status.COMPLETED,
                    roles=STAFF, guards=[enrolment_course_started], apply=enrolment_complete,
-                   style="success"),
+                   inputs=[Input("completed_on", _("结业日期"), kind="date"),
+                           Input("certificate", _("证书编号"))], style="success"),
         Transition("drop", pgettext_lazy("enrolment step", "退出"),
                    source=[Status.REGISTERED, Status.ENROLLED],
                    target=Status.DROPPED, roles=STAFF, reason_required=True,

@@ -239,7 +239,7 @@ def test_api_lists_the_steps_this_user_may_take_now(demo_users, village, login):
     url = f"/api/v1/tickets/{obj.pk}/transitions/"
     assert login(demo_users["village_a"]).get(url).json() == [
         {"name": "submit", "label": "提交", "reason_required": False,
-         "evidence_required": False}]
+         "evidence_required": False, "inputs": []}]
     county = login(demo_users["lizhou_county"]).get(url).json()
     assert [o["name"] for o in county] == ["close"] and county[0]["evidence_required"]
     assert login(demo_users["leader"]).get(url).json() == []
@@ -366,3 +366,12 @@ def test_two_officers_at_once_one_wins_the_other_is_refused(demo_users, second_o
     obj.refresh_from_db()
     assert obj.version == 2 and obj.status == won[0]
     assert DomainEvent.objects.filter(object_id=obj.pk).count() == 1
+
+
+def test_oversize_evidence_is_refused(demo_users, village, settings):
+    settings.FUPIN_MAX_UPLOAD_BYTES = 4
+    obj = ticket(village, status=S.APPROVED)
+    with pytest.raises(ServiceError, match="不能超过"):
+        workflows.transition(actor=demo_users["lizhou_county"], obj=obj, name="close",
+                             evidence=evidence())
+    assert unchanged(obj)

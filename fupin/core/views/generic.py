@@ -135,11 +135,14 @@ class ObjectTransitionView(ResourceMixin, View):
         if step is None:
             raise Http404("no such transition")
         version = request.POST.get("_version", "")
+        payload = {i.name: request.POST[i.name].strip() for i in step.inputs
+                   if request.POST.get(i.name, "").strip()}
         try:
             workflows.transition(actor=request.user, obj=obj, name=name,
                                  reason=request.POST.get("reason", ""),
                                  evidence=request.FILES.get("evidence"),
-                                 expected_version=int(version) if version.isdigit() else None)
+                                 expected_version=int(version) if version.isdigit() else None,
+                                 **payload)
         except PermissionDenied as exc:
             messages.error(request, str(exc) or _("您的角色不能办理此操作。"))
         except ServiceError as exc:

@@ -175,6 +175,23 @@ def test_course_page_shows_its_buttons_and_takes_a_step(demo_users, township, to
     assert "data-transition" not in worker.content.decode()  # a village worker only enrols
 
 
+def test_enrolment_page_completes_with_the_date_typed_in(demo_users, township, today, login):
+    actor = demo_users["village_a"]
+    course = current_course(township, today, CS.RUNNING)  # ends in three weeks
+    e = make_enrolment(area_code=actor.scope_code, course=course, status=ES.ENROLLED)
+    client = login(actor)
+    html = client.get(f"/training/enrolments/{e.pk}/").content.decode()
+    assert 'name="completed_on" type="date"' in html and 'name="certificate"' in html
+    url = f"/training/enrolments/{e.pk}/transitions/complete/"
+    refused = client.post(url, {"_version": "1"}, follow=True).content.decode()
+    assert "请填写实际结业日期" in refused
+    client.post(url, {"_version": "1", "completed_on": today.isoformat(),
+                      "certificate": "GY-9"})
+    e.refresh_from_db()
+    assert (e.status, e.completed_on, e.certificate, e.version) == (
+        ES.COMPLETED, today, "GY-9", 2)
+
+
 def test_import_back_fills_an_outcome_through_the_steps(demo_users, township, today):
     from fupin.training.tests.test_import import HEADER, ident, row, run, xlsx
 
