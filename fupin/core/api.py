@@ -204,7 +204,7 @@ class TransitionUploadSerializer(TransitionRequestSerializer):
 
 
 class TransitionsMixin:
-    """Adds a record's workflow to a ScopedModelViewSet (core/workflows.py):
+    """Adds a record's workflow to a ScopedModelViewSet (core/workflows/):
 
     - GET  …/<id>/transitions/        the transitions this user may take now;
     - POST …/<id>/transitions/<name>/ take one: {"version": n, "reason": "…", "payload": {…}}

@@ -159,7 +159,7 @@ class Resource:
         ]
 
     def workflow_urls(self, prefix: str) -> list:
-        """A model with a workflow (core/workflows.py) gets the page of its buttons."""
+        """A model with a workflow (core/workflows/) gets the page of its buttons."""
         from .views import generic as v
         from .workflows import workflow_for
 

@@ -32,7 +32,7 @@ class CourseSerializer(serializers.ModelSerializer):
         fields = ["id", "area_code", "name", "kind", "provider", "trainer", "start_date",
                   "end_date", "place", "capacity", "subsidy_per_person", "occupied", "status",
                   "version", "retired_at"]
-        # the status moves through …/transitions/ (core/workflows.py)
+        # the status moves through …/transitions/ (core/workflows/)
         read_only_fields = ["status", "version", "retired_at"]
 
     def get_occupied(self, obj) -> int:

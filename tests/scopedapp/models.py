@@ -28,7 +28,7 @@ def _within_cap(ticket, actor):
 
 
 class Ticket(WorkflowModel, AreaScopedModel):
-    """A small record with a workflow, for the generic workflow tests (core/workflows.py)."""
+    """A small record with a workflow, for the generic workflow tests (core/workflows/)."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"

@@ -1,4 +1,4 @@
-"""The workflow mechanism (core/workflows.py, DESIGN §8), on the test-only Ticket model
+"""The workflow mechanism (core/workflows/, DESIGN §8), on the test-only Ticket model
 (tests/scopedapp): every illegal step of the table refused with a Chinese reason and nothing
 written; the event, the history and the new state written together; notifications after
 commit; the API and the page; two officers at once."""
@@ -375,3 +375,15 @@ def test_oversize_evidence_is_refused(demo_users, village, settings):
         workflows.transition(actor=demo_users["lizhou_county"], obj=obj, name="close",
                              evidence=evidence())
     assert unchanged(obj)
+
+
+def test_django_fsm_agrees_with_the_table(demo_users, village):
+    """django-fsm's own API sees the same steps and roles (the table is registered on it)."""
+    obj = ticket(village, status=S.SUBMITTED)
+    import django_fsm
+
+    names = {t.name for t in obj.get_available_user_status_transitions(
+        demo_users["lizhou_township"])}
+    assert names == {"approve", "send_back"}
+    assert not django_fsm.has_transition_perm(obj._wf_approve, demo_users["village_a"])
+    assert not django_fsm.can_proceed(obj._wf_close)

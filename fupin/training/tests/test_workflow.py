@@ -229,3 +229,41 @@ def test_the_migration_gives_courses_the_state_of_their_dates(demo_users, townsh
     migration.course_status_from_dates(apps, None)
     assert [Course.objects.get(pk=c.pk).status for c in (past, now, later)] == [
         CS.ENDED, CS.RUNNING, CS.OPEN]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_officers_start_and_cancel_a_course_at_once(demo_users, township, today):
+    """On PostgreSQL, two threads with their own connections: one step wins, the other is
+    refused as a stale edit, one event written."""
+    import threading
+
+    from django.db import connection, connections, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")
+    course = current_course(township, today, CS.OPEN)
+    barrier, outcomes = threading.Barrier(2), {}
+
+    def act(user, name):
+        try:
+            barrier.wait(timeout=10)
+            with transaction.atomic():
+                outcomes[name] = services.course_transition(
+                    actor=user, course=course, name=name, reason="人数不足",
+                    expected_version=1).status
+        except ServiceError as exc:
+            outcomes[name] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=act, args=(demo_users["lizhou_township"], "start")),
+               threading.Thread(target=act, args=(demo_users["lizhou_county"], "cancel"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    refused = [v for v in outcomes.values() if isinstance(v, ServiceError)]
+    assert len(refused) == 1 and "已被他人修改" in refused[0].message, outcomes
+    course.refresh_from_db()
+    assert course.version == 2 and course.status in (CS.RUNNING, CS.CANCELLED)
+    assert workflows.events_for(course).count() == 1
