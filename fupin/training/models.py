@@ -61,6 +61,19 @@ def course_without_completions(course, actor):
     return None
 
 
+def course_checks_in_its_trainees(course, actor, event):
+    """A course that starts puts its registered trainees in training, each a step of its own
+    (those outside the actor's scope are left to their own officers)."""
+    from fupin.core import workflows
+
+    registered = (Enrolment.objects.active().filter(course=course, status=rules.REGISTERED)
+                  .order_by("pk"))
+    for enrolment in registered:
+        if scoping.in_scope(actor, enrolment.area_code):
+            workflows.transition(actor=actor, obj=enrolment, name="check_in",
+                                 reason=gettext("培训班开班"))
+
+
 def enrolment_course_started(enrolment, actor):
     """The course has begun (by its dates: a past course's outcomes may be back-filled
     whatever state its planning went through) and was not cancelled."""
@@ -157,7 +170,8 @@ class Course(WorkflowModel, AreaScopedModel):
                    notify=[Notify(roles=[Role.VILLAGE_WORKER], below=True, text=_(
                        "培训班“%(record)s”开始报名，可为本村有培训意愿的劳动力报名。"))]),
         Transition("start", _("开班"), source=[Status.OPEN], target=Status.RUNNING,
-                   roles=OFFICERS, guards=[course_started]),
+                   roles=OFFICERS, guards=[course_started],
+                   after=course_checks_in_its_trainees),
         Transition("end", _("结业"), source=[Status.RUNNING], target=Status.ENDED,
                    roles=OFFICERS, guards=[course_due], style="success",
                    notify=[Notify(roles=[Role.TOWNSHIP_OFFICER], text=_(

@@ -147,6 +147,8 @@ def transition(*, actor, obj, name: str, reason: str = "", evidence=None,
             event.evidence.storage.delete(event.evidence.name)
         raise
 
+    if step.after is not None:
+        step.after(current, actor, event)
     link = detail_link(current)
     for effect in step.notify:
         transaction.on_commit(_effect(effect, obj=current, event=event, step=step, actor=actor,

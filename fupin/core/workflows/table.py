@@ -100,16 +100,19 @@ class Transition:
     # raises ServiceError for bad values. Without it the payload is recorded as given.
     apply: Callable | None = None
     inputs: tuple = ()  # Input: the values the page asks for (the payload)
+    # (record, actor, event), in the same transaction after the event: steps of other
+    # records that follow from this one (a course that starts checks its trainees in)
+    after: Callable | None = None
     style: str = "primary"  # the button: primary, success, danger, secondary
 
     def __init__(self, name, label, *, source, target, roles, guards=(), reason_required=False,
                  evidence_required=False, distinct_actor=False, notify=(), apply=None,
-                 inputs=(), style="primary"):
+                 inputs=(), after=None, style="primary"):
         values = {"name": name, "label": label, "source": tuple(source), "target": target,
                   "roles": frozenset(roles), "guards": tuple(guards),
                   "reason_required": reason_required, "evidence_required": evidence_required,
                   "distinct_actor": distinct_actor, "notify": tuple(notify), "apply": apply,
-                  "inputs": tuple(inputs), "style": style}
+                  "inputs": tuple(inputs), "after": after, "style": style}
         for key, value in values.items():
             object.__setattr__(self, key, value)
 

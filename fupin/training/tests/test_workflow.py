@@ -118,8 +118,10 @@ def test_a_course_goes_its_way_and_tells_who_acts_next(demo_users, township, tod
     told = set(Notification.objects.values_list("recipient__username", flat=True))
     assert told == {"village_a", "village_b"}  # the village workers below the township
     assert "开始报名" in Notification.objects.first().text
-    services.enrolment_create(actor=demo_users["village_a"], course=course, person=person)
+    e = services.enrolment_create(actor=demo_users["village_a"], course=course, person=person)
     course = services.course_transition(actor=officer, course=course, name="start")
+    e.refresh_from_db()  # the trainees registered are in training once the course starts
+    assert e.status == ES.ENROLLED and workflows.events_for(e).get().reason == "培训班开班"
     Notification.objects.all().delete()
     with django_capture_on_commit_callbacks(execute=True):
         course = services.course_transition(actor=demo_users["lizhou_county"], course=course,
