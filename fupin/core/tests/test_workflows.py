@@ -5,6 +5,7 @@ commit; the API and the page; two officers at once."""
 
 from __future__ import annotations
 
+import datetime
 import threading
 
 import pytest
@@ -181,12 +182,13 @@ def test_a_step_writes_state_version_history_and_event_together(demo_users, vill
     actor = demo_users["village_a"]
     obj = ticket(village)
     done = workflows.transition(actor=actor, obj=obj, name="submit", expected_version=1,
-                                reason="材料齐全", note_seen=True)
+                                reason="材料齐全", note_seen=True,
+                                seen_on=datetime.date(2017, 3, 5))
     assert (done.status, done.version) == (S.SUBMITTED, 2)
     event = DomainEvent.objects.get()
     assert (event.actor, event.transition, event.source, event.target, event.reason,
-            event.payload, event.area_code) == (actor, "submit", "draft", "submitted",
-                                                 "材料齐全", {"note_seen": True}, village)
+            event.area_code) == (actor, "submit", "draft", "submitted", "材料齐全", village)
+    assert event.payload == {"note_seen": True, "seen_on": "2017-03-05"}  # dates as text
     last = done.history.order_by("-history_id").first()
     assert (last.status, last.history_user, last.version) == (S.SUBMITTED, actor, 2)
     assert "提交" in last.history_change_reason

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ import django_fsm
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -39,7 +41,8 @@ def previous_actor_id(obj) -> int | None:
     return getattr(first, "history_user_id", None)
 
 
-def _refusal(step: Transition, flow: Workflow, obj, actor, *, skip_role=False) -> str | None:
+def _refusal(step: Transition, flow: Workflow, obj, actor, *, skip_role=False,
+             distinct=True) -> str | None:
     """Why `actor` may not take `step` on `obj` now (state, guards, distinct actor), or None.
     Reason and evidence are asked when the step is taken."""
     if not skip_role and not step.role_allows(actor):
@@ -52,6 +55,12 @@ def _refusal(step: Transition, flow: Workflow, obj, actor, *, skip_role=False) -
         reason = guard(obj, actor)
         if reason:
             return str(reason)
+    if distinct:
+        return _same_actor(step, obj, actor)
+    return None
+
+
+def _same_actor(step: Transition, obj, actor) -> str | None:
     if step.distinct_actor and actor is not None and previous_actor_id(obj) == actor.pk:
         return _("上一步由您本人办理，“%(label)s”须由另一人办理。") % {"label": step.label}
     return None
@@ -102,7 +111,7 @@ def transition(*, actor, obj, name: str, reason: str = "", evidence=None,
     services.check_version(current, expected_version)
     if not step.role_allows(actor):
         raise PermissionDenied(_("您的角色不能办理“%(label)s”。") % {"label": step.label})
-    refusal = _refusal(step, flow, current, actor, skip_role=True)
+    refusal = _refusal(step, flow, current, actor, skip_role=True, distinct=False)
     if refusal:
         raise ServiceError(refusal)
     reason = (reason or "").strip()
@@ -117,6 +126,9 @@ def transition(*, actor, obj, name: str, reason: str = "", evidence=None,
     if evidence and (getattr(evidence, "size", 0) or 0) > limit:
         raise ServiceError(_("证明材料不能超过 %(n)s MB。") % {"n": limit // 1048576},
                            field="evidence")
+    refusal = _same_actor(step, current, actor)
+    if refusal:
+        raise ServiceError(refusal)
     bad = RESERVED & set(payload)
     if bad:
         raise ServiceError(_("附加数据不能使用字段名：%(names)s。")
@@ -124,6 +136,8 @@ def transition(*, actor, obj, name: str, reason: str = "", evidence=None,
 
     source = flow.state(current)
     recorded = step.apply(current, actor, dict(payload)) if step.apply else dict(payload)
+    # kept as JSON: dates and decimals as text
+    recorded = json.loads(json.dumps(recorded or {}, cls=DjangoJSONEncoder))
     getattr(current, f"_wf_{step.name}")()  # django-fsm: checks the source again, sets target
     current.version += 1
     current.updated_at = timezone.now()
@@ -135,7 +149,7 @@ def transition(*, actor, obj, name: str, reason: str = "", evidence=None,
     event = DomainEvent(content_type=ContentType.objects.get_for_model(model),
                         object_id=current.pk, area_code=current.area_code, actor=actor,
                         transition=step.name, source=source, target=flow.state(current),
-                        reason=reason, payload=recorded or {})
+                        reason=reason, payload=recorded)
     if evidence:
         ext = os.path.splitext(getattr(evidence, "name", "") or "")[1][:10]
         event.evidence_name = os.path.basename(getattr(evidence, "name", "") or "")[:255]
