@@ -11,13 +11,15 @@ from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from . import notifications, scoping
+from .drf import SafeJSONParser
 from .errors import ConcurrentEditError, ServiceError
 from .models import Notification
 from .resources import resource_for
@@ -240,3 +242,104 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
 
 router.register("notifications", NotificationViewSet, basename="notification")
+
+
+# --- workflows ---------------------------------------------------------------------------------
+
+class TransitionInputSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="payload 中的键")
+    label = serializers.CharField()
+    kind = serializers.ChoiceField(choices=["text", "date", "number"])
+    required = serializers.BooleanField()
+
+
+class TransitionOptionSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="操作名，用于 POST …/transitions/<name>/")
+    label = serializers.CharField(help_text="操作的中文名称")
+    reason_required = serializers.BooleanField(help_text="须填写理由（reason）")
+    evidence_required = serializers.BooleanField(help_text="须上传证明材料（evidence，multipart）")
+    inputs = TransitionInputSerializer(many=True, help_text="操作可带的附加数据（payload）")
+
+
+class TransitionRequestSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1, max_value=MAX_PK,
+                                       help_text="记录的版本号（防止覆盖他人的修改）")
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=500,
+                                   help_text="理由；操作要求时必填")
+    payload = serializers.DictField(required=False, help_text="操作记录的附加数据")
+
+
+class TransitionUploadSerializer(TransitionRequestSerializer):
+    payload = serializers.JSONField(required=False, help_text="附加数据（JSON 对象的文本）")
+    evidence = serializers.FileField(required=False, help_text="证明材料")
+
+
+class TransitionsMixin:
+    """Adds a record's workflow to a ScopedModelViewSet (core/workflows/):
+
+    - GET  …/<id>/transitions/        the transitions this user may take now;
+    - POST …/<id>/transitions/<name>/ take one: {"version": n, "reason": "…", "payload": {…}}
+      (multipart/form-data with an `evidence` file where the step needs one). Answers the
+      record; 400 with the Chinese refusal, 403 for a role that may not, 404 out of scope,
+      409 when `version` is stale."""
+
+    def get_permissions(self):
+        # the transition table names its own roles (which need not be the model's writers);
+        # the service checks them, scope and the rest
+        if getattr(self, "action", None) == "run_transition":
+            return [permissions.IsAuthenticated(), ScopeRequired()]
+        return super().get_permissions()
+
+    @extend_schema(request=None, responses=TransitionOptionSerializer(many=True),
+                   summary="当前可办理的操作")
+    @action(detail=True, methods=["get"], url_path="transitions", pagination_class=None,
+            filter_backends=[])
+    def transitions(self, request, pk=None):
+        from .workflows import available_transitions
+
+        obj = self.get_object()
+        options = available_transitions(actor=request.user, obj=obj)
+        return Response(TransitionOptionSerializer(options, many=True).data)
+
+    @extend_schema(request={"application/json": TransitionRequestSerializer,
+                            "multipart/form-data": TransitionUploadSerializer},
+                   summary="办理一项操作（状态流转）",
+                   parameters=[OpenApiParameter("name", str, OpenApiParameter.PATH,
+                                                pattern=r"^[a-z_]+$",
+                                                description="操作名（见 …/transitions/）")])
+    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]{1,40})",
+            parser_classes=[SafeJSONParser, MultiPartParser], filter_backends=[])
+    def run_transition(self, request, pk=None, name=None):
+        from .workflows import RESERVED, transition, workflow_for
+
+        obj = self.get_object()
+        flow = workflow_for(self.model)
+        if flow is None or flow.get(name) is None:
+            raise exceptions.NotFound(_("没有这个操作。"))
+        if not isinstance(request.data, Mapping):
+            raise exceptions.ValidationError({"non_field_errors": [_("请求内容须为对象。")]})
+        multipart = request.content_type.startswith("multipart/")
+        body = dict(request.data.items()) if multipart else dict(request.data)
+        if_match = request.headers.get("If-Match", "").strip('"')
+        if "version" not in body and if_match.isdigit():
+            body["version"] = if_match
+        serializer = (TransitionUploadSerializer if multipart
+                      else TransitionRequestSerializer)(data=body)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        payload = data.get("payload") or {}
+        if not isinstance(payload, Mapping):
+            raise exceptions.ValidationError({"payload": [_("附加数据须为 JSON 对象。")]})
+        reserved = sorted(RESERVED & set(payload))
+        if reserved:
+            raise exceptions.ValidationError({"payload": [
+                _("附加数据不能使用字段名：%(names)s。") % {"names": "、".join(reserved)}]})
+        saved = self._call(lambda: transition(
+            actor=request.user, obj=obj, name=name, reason=data.get("reason", ""),
+            evidence=data.get("evidence"), expected_version=data["version"], **dict(payload)))
+        return Response(self.get_serializer(saved).data)
+
+
+class ScopeRequired(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return scoping.user_scope_code(request.user) is not None

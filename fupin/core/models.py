@@ -254,3 +254,38 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.recipient_id} {self.kind} {self.text[:20]}"
+
+
+class DomainEvent(models.Model):
+    """One step of a record's workflow (DESIGN §8): who moved which record from which state to
+    which, when and why. Written only by `workflows.transition`, in the same transaction as
+    the new state; append-only. The record's timeline reads these."""
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT,
+                                     verbose_name=_("数据类型"))
+    object_id = models.PositiveBigIntegerField(_("记录"))
+    area_code = models.CharField(_("所属区划"), max_length=12, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                              blank=True, related_name="+", verbose_name=_("操作人"))
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    transition = models.CharField(_("操作"), max_length=40)
+    source = models.CharField(_("原状态"), max_length=40)
+    target = models.CharField(_("新状态"), max_length=40)
+    reason = models.CharField(_("理由"), max_length=500, blank=True)
+    # what the step recorded besides the state (a completion date); may quote personal data
+    payload = SealedJSONField(default=dict, blank=True)
+    evidence = models.FileField(_("证明材料"), upload_to="evidence/%Y/%m/",
+                                storage=private_storage, blank=True)
+    evidence_name = models.CharField(_("材料文件名"), max_length=255, blank=True)
+
+    audit_log = True  # append-only: the events are the record's workflow history
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("流转记录")
+        verbose_name_plural = _("流转记录")
+        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+
+    def __str__(self):
+        return (f"{self.content_type_id}:{self.object_id} {self.transition} "
+                f"{self.source}→{self.target}")

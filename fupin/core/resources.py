@@ -5,6 +5,7 @@ retire/restore, export and API — all scoped in the one place.
 
 URL names follow one convention, which the generic scoping test relies on:
 `<app_label>:<model_name>_<list|detail|create|edit|history|retire|restore|export>` for pages
+(and `_transition` for a model with a workflow)
 and `api:<model_name>-list` / `api:<model_name>-detail` for the API.
 """
 
@@ -154,7 +155,19 @@ class Resource:
                  name=f"{n}_retire"),
             path(f"{prefix}<int:pk>/restore/", v.ObjectRestoreView.as_view(resource=self),
                  name=f"{n}_restore"),
+            *self.workflow_urls(prefix),
         ]
+
+    def workflow_urls(self, prefix: str) -> list:
+        """A model with a workflow (core/workflows/) gets the page of its buttons."""
+        from .views import generic as v
+        from .workflows import workflow_for
+
+        if workflow_for(self.model) is None:
+            return []
+        return [path(f"{prefix}<int:pk>/transitions/<slug:name>/",
+                     v.ObjectTransitionView.as_view(resource=self),
+                     name=f"{self.model_name}_transition")]
 
 
 def _discover() -> None:

@@ -6,7 +6,7 @@ so that a client (and schemathesis in `make test`) can rely on the schema for ev
   `{"detail": "…"}` (unreadable JSON, a NUL character);
 - 401: no token or an expired one; 403: the role may not do this;
 - 404: the record does not exist or is outside the user's scope (DESIGN §1: both look alike);
-- 409: an update based on a stale `version`.
+- 409: an update (or a workflow step, core/workflows/) based on a stale `version`.
 """
 
 from __future__ import annotations
@@ -60,6 +60,8 @@ class AutoSchema(openapi.AutoSchema):
         if has_path or "404" in declared:
             codes["404"] = DETAIL
         if self.method in ("PUT", "PATCH", "DELETE") and has_path:
+            codes["409"] = DETAIL
+        if self.method == "POST" and "/transitions/{" in self.path:  # a workflow step
             codes["409"] = DETAIL
         if has_body:
             codes["415"] = DETAIL

@@ -9,7 +9,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .timeline import TimelineEntry
 
 
 @dataclass(frozen=True)
@@ -32,9 +35,6 @@ NAV_GROUPS: dict[str, NavGroup] = {g.key: g for g in [
     NavGroup("supervision", _("督查考核"), "clipboard-data", 50),
     NavGroup("system", _("系统"), "gear", 90),
 ]}
-from django.utils import timezone
-
-from .timeline import TimelineEntry
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import imports, notifications, pages
+from .views import generic, imports, notifications, pages
 
 app_name = "core"
 urlpatterns = [
@@ -12,6 +12,8 @@ urlpatterns = [
          name="notification_read"),
     path("notifications/read-all/", notifications.notification_read_all,
          name="notifications_read_all"),
+    path("events/<int:pk>/evidence/", generic.EventEvidenceView.as_view(),
+         name="event_evidence"),
     path("imports/", imports.import_list, name="import_list"),
     path("imports/<str:spec>/template/", imports.import_template, name="import_template"),
     path("imports/<str:spec>/upload/", imports.import_upload, name="import_upload"),

@@ -77,7 +77,8 @@ def five_lists_demo(*, county: str, actor, seed: int = 2017, scale: float = 1.0)
             course = Course(area_code=rng.choice(townships), name=f"{YEAR}年{topic}培训班第{n}期",
                             kind=kind, provider="广元市就业培训中心", trainer="",
                             start_date=start, end_date=end, place="乡镇便民服务中心",
-                            capacity=size + 5, subsidy_per_person=standard)
+                            capacity=size + 5, subsidy_per_person=standard,
+                            status=Course.Status.ENDED)  # the demo's year is past
             courses.append(course)
             for _ in range(take):
                 person = next(pool, None)

@@ -2,7 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from fupin.core import codes
-from fupin.core.api import ScopedModelViewSet, router
+from fupin.core.api import ScopedModelViewSet, TransitionsMixin, router
 from fupin.core.personal import PersonalDataSerializerMixin
 from fupin.registry.models import Person
 
@@ -30,9 +30,10 @@ class CourseSerializer(serializers.ModelSerializer):
     class Meta:
         model = Course
         fields = ["id", "area_code", "name", "kind", "provider", "trainer", "start_date",
-                  "end_date", "place", "capacity", "subsidy_per_person", "occupied", "version",
-                  "retired_at"]
-        read_only_fields = ["version", "retired_at"]
+                  "end_date", "place", "capacity", "subsidy_per_person", "occupied", "status",
+                  "version", "retired_at"]
+        # the status moves through …/transitions/ (core/workflows/)
+        read_only_fields = ["status", "version", "retired_at"]
 
     def get_occupied(self, obj) -> int:
         value = getattr(obj, "occupied", None)
@@ -55,7 +56,7 @@ class EnrolmentSerializer(PersonalDataSerializerMixin, serializers.ModelSerializ
         fields = ["id", "area_code", "course", "course_name", "person", "person_name",
                   "person_id_number_masked", "status", "days_attended", "completed_on",
                   "certificate", "version", "retired_at"]
-        read_only_fields = ["area_code", "version", "retired_at"]
+        read_only_fields = ["area_code", "status", "version", "retired_at"]
         validators = []  # duplicates are refused by the service, in words
 
     def __init__(self, *args, **kwargs):
@@ -70,7 +71,7 @@ class EnrolmentSerializer(PersonalDataSerializerMixin, serializers.ModelSerializ
             self.fields["person"].queryset = Person.objects.visible_to(request.user).active()
 
 
-class CourseViewSet(ScopedModelViewSet):
+class CourseViewSet(TransitionsMixin, ScopedModelViewSet):
     model = Course
     serializer_class = CourseSerializer
     filterset_class = CourseFilter
@@ -82,7 +83,7 @@ class CourseViewSet(ScopedModelViewSet):
         return qs.active() if self.action == "list" else qs
 
 
-class EnrolmentViewSet(ScopedModelViewSet):
+class EnrolmentViewSet(TransitionsMixin, ScopedModelViewSet):
     model = Enrolment
     serializer_class = EnrolmentSerializer
     filterset_class = EnrolmentApiFilter

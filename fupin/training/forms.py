@@ -90,10 +90,11 @@ class EnrolmentForm(ScopedModelForm):
 
     class Meta:
         model = Enrolment
-        fields = ["status", "days_attended", "completed_on", "certificate"]
+        # the status moves only through the workflow's buttons (models.Enrolment.workflow)
+        fields = ["days_attended", "completed_on", "certificate"]
         widgets = {"completed_on": DateInput()}
         help_texts = {
-            "completed_on": _("状态为“已结业”时填写；留空则按培训班结业日期"),
+            "completed_on": _("状态为“已结业”时填写"),
             "certificate": _("状态为“已结业”时填写"),
         }
 
@@ -118,9 +119,11 @@ class EnrolmentForm(ScopedModelForm):
 
 
 def open_courses(user):
-    """Courses a user can enrol people on: visible, not retired, not yet ended."""
+    """Courses a user can enrol people on: visible, not retired, open for enrolment or
+    running, not yet ended."""
     return (Course.objects.visible_to(user).active()
-            .filter(end_date__gte=timezone.localdate()).order_by("start_date", "name"))
+            .filter(end_date__gte=timezone.localdate(),
+                    status__in=[rules.OPEN, rules.RUNNING]).order_by("start_date", "name"))
 
 
 class EnrolPersonForm(StyledFormMixin, forms.Form):

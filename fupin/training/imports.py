@@ -13,14 +13,17 @@ services (training/rules.py), so a row is refused for the same reason as the pag
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from datetime import date
 
 from django.db.models import Count, Max, Q
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fupin.areas.lookup import COUNTY_SYNONYMS, township_index
 from fupin.areas.models import Area
-from fupin.core import codes, personal, scoping
+from fupin.core import codes, personal, scoping, workflows
+from fupin.core.errors import ServiceError
 from fupin.core.roles import can_write
 from fupin.core.tabular.importer import changed_since_check, upsert_records
 from fupin.core.tabular.reader import TabularError
@@ -31,12 +34,15 @@ from fupin.registry.identity import IdNumberError, parse_id_number
 from . import rules
 from .models import Course, Enrolment
 
-STATUS_LABELS = {"enrolled": "在训", "completed": "已结业", "dropped": "中途退出"}
+STATUS_LABELS = {"registered": "报名", "enrolled": "在训", "completed": "已结业",
+                 "dropped": "中途退出"}
 STATUS_SYNONYMS = {"培训中": "在训", "在学": "在训", "参训": "在训", "参训中": "在训",
-                   "报名": "在训", "已报名": "在训", "结业": "已结业", "已完成": "已结业",
+                   "已报名": "报名", "报到": "在训", "结业": "已结业", "已完成": "已结业",
                    "完成": "已结业", "合格": "已结业", "退出": "中途退出", "已退出": "中途退出",
                    "退学": "中途退出", "中途退学": "中途退出"}
 PROGRESS = ("status", "days_attended", "completed_on", "certificate")
+EDITABLE = ("days_attended", "completed_on", "certificate")  # the status moves by steps
+IMPORT_REASON = "参训人员名单导入"
 
 
 def _area_names() -> dict[str, str]:
@@ -58,7 +64,7 @@ ENROLMENT_COLUMNS = [
         synonyms=("身份证号码", "公民身份号码", "证件号码", "身份证", "学员身份证号")),
     Col("status", "状态", kind="choice", choices=lambda: STATUS_LABELS,
         choice_synonyms=STATUS_SYNONYMS, synonyms=("参训状态", "培训状态", "学员状态"),
-        help="在训、已结业或中途退出；留空为在训"),
+        help="报名、在训、已结业或中途退出；新学员留空为报名，已有学员留空则不改"),
     Col("days_attended", "出勤天数", kind="int",
         synonyms=("出勤(天)", "实际出勤天数", "参训天数", "出勤", "出勤天"),
         help="留空为 0；不能超过培训天数"),
@@ -86,8 +92,10 @@ class EnrolmentImport(ImportSpec):
         "已停用、已结业或已报满的培训班不能再报名。",
         "状态为“已结业”时可填写结业日期（留空按培训班结业日期）和证书编号；"
         "其他状态不填这两列。",
+        "已有学员的状态按办理步骤改变（报名 → 在训 → 已结业，或中途退出），每一步记入办理记录；"
+        "不能倒退（如已结业改回在训）。",
         "表中没有的列（例如只有出勤天数的考勤表）不改动已有记录的这些项；"
-        "有此列而单元格留空即为空值（状态留空为在训，出勤天数留空为 0）。",
+        "有此列而单元格留空即为空值（出勤天数留空为 0；状态留空：新学员为报名，已有学员不改）。",
         "同一文件重复导入不会产生变化；修改后再导入只更新有改动的行。有任何错误都不会写入。",
         "“所在村”“区划代码”两列由导出填写，仅供核对，导入时不读取。",
     ]
@@ -143,6 +151,8 @@ class EnrolmentImport(ImportSpec):
                 # not carry certificates); a blank cell is a blank value
                 values = {f: v[f] if f in v else (getattr(old, f) if old else None)
                           for f in PROGRESS}
+                if values["status"] is None and old is not None:  # a blank status keeps it
+                    values["status"] = old.status
                 for field, message in rules.progress_errors(course=course, values=values,
                                                             today=state["today"]):
                     row.error(self.column(field).label, message)
@@ -239,12 +249,32 @@ class EnrolmentImport(ImportSpec):
                       _("%(name)s 在该培训班的参训记录已停用；如需恢复，请联系系统管理员")
                       % {"name": person.name})
             return
+        if status != existing.status:
+            refusal = self._steps_refusal(existing, status, state["actor"])
+            if refusal:
+                row.error(self.column("status").label, refusal)
+                return
         was = existing.status in rules.OCCUPYING
         if occupies and not was:
             state["delta"][course.pk] += 1
             state["adds"][course.pk].append(row.line)
         elif was and not occupies:
             state["delta"][course.pk] -= 1
+
+    @staticmethod
+    def _steps_refusal(existing, status: str, actor) -> str | None:
+        """Why the file cannot move this enrolment to `status` through the workflow's steps
+        (none leads there, or a step's role or guard refuses), or None."""
+        flow = Enrolment.workflow
+        steps = flow.path(existing.status, status)
+        if steps is None:
+            return _("状态不能从“%(old)s”改为“%(new)s”") % {
+                "old": flow.state_label(existing.status), "new": flow.state_label(status)}
+        for step in steps:
+            refusal = workflows.guard_refusal(step, existing, actor)
+            if refusal:
+                return refusal
+        return None
 
     def finish(self, state) -> list[tuple[int, str, str]]:
         errors = []
@@ -263,7 +293,7 @@ class EnrolmentImport(ImportSpec):
     # --- writing ----------------------------------------------------------------------------
     def write(self, rows: list[ParsedRow], state) -> Outcome:
         actor = state["actor"]
-        items = []
+        items, stepped = [], 0
         for row in rows:
             v = row.values
             person, course = v["_person"], v["_course"]
@@ -281,8 +311,36 @@ class EnrolmentImport(ImportSpec):
             if existing is None:
                 values = {**values, "course": course, "person": person,
                           "area_code": person.area_code}
+            else:
+                walked = existing.status != values["status"]
+                existing = self._walk(existing, values, actor, row.line)
+                values = {k: val for k, val in values.items() if k != "status"}
+                if walked and all(getattr(existing, k) == val for k, val in values.items()):
+                    stepped += 1  # the steps wrote it all
+                    continue
             items.append((existing, values))
-        return upsert_records(Enrolment, items, actor=actor, fields=PROGRESS)[0]
+        outcome = upsert_records(Enrolment, items, actor=actor, fields=EDITABLE)[0]
+        outcome.updated += stepped
+        return outcome
+
+    @staticmethod
+    def _walk(existing, values: dict, actor, line: int):
+        """Move an existing enrolment to the file's status through the workflow, one step
+        (and one domain event, reason "参训人员名单导入") at a time; the completion step
+        records the row's date, days and certificate. New rows are created in their state
+        (a back-filled outcome is a fact, not a step anybody took): their history says so."""
+        steps = Enrolment.workflow.path(existing.status, values["status"]) or []
+        for step in steps:
+            payload = {k: values[k] for k in ("completed_on", "days_attended", "certificate")
+                       if values.get(k) is not None} if step.name == "complete" else {}
+            if isinstance(payload.get("completed_on"), date):
+                payload["completed_on"] = payload["completed_on"].isoformat()
+            try:
+                existing = workflows.transition(actor=actor, obj=existing, name=step.name,
+                                                reason=IMPORT_REASON, **payload)
+            except (ServiceError, Http404) as exc:
+                raise changed_since_check(line, getattr(exc, "message", str(exc))) from exc
+        return existing
 
     def finalize(self, state) -> None:
         """The file was checked against the places taken when it was read; someone may have
@@ -480,6 +538,9 @@ class CourseImport(ImportSpec):
             if row.values.get("course_id") is not None and row.values["_course"] is None:
                 message = _("编号为 %(n)s 的培训班已停用或不在您的管辖范围内")
                 raise changed_since_check(row.line, message % {"n": row.values["course_id"]})
+            if row.values["_course"] is None:  # a new course is planned; a past one, ended
+                data["status"] = (rules.ENDED if data["end_date"] < state["today"]
+                                  else rules.PLANNED)
             items.append((row.values["_course"], data))
         return upsert_records(Course, items, actor=actor, fields=COURSE_FIELDS)[0]
 

@@ -25,9 +25,10 @@ class CourseResource(Resource):
         Column("place"),
         Column("capacity"),
         Column("occupied", _("已报名")),
+        Column("status"),
     ]
-    detail_fields = ["name", "kind", "provider", "trainer", "start_date", "end_date", "place",
-                     "capacity", "subsidy_per_person"]
+    detail_fields = ["name", "kind", "status", "provider", "trainer", "start_date", "end_date",
+                     "place", "capacity", "subsidy_per_person"]
     detail_template = "training/course_detail.html"
 
     @property

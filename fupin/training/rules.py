@@ -13,12 +13,27 @@ from django.utils.translation import gettext as _
 
 from fupin.registry.rules import ABLE, NOT_IN_SCHOOL, labour_ages
 
+# enrolment states (models.Enrolment.Status)
+REGISTERED = "registered"
 COMPLETED = "completed"
 ENROLLED = "enrolled"
 DROPPED = "dropped"
+# course states (models.Course.Status)
+PLANNED, OPEN, RUNNING, ENDED, CANCELLED = "planned", "open", "running", "ended", "cancelled"
 TOWNSHIP_CODE_LENGTH = 9
 # statuses that hold a place on the course (a drop-out frees theirs)
-OCCUPYING = (ENROLLED, COMPLETED)
+OCCUPYING = (REGISTERED, ENROLLED, COMPLETED)
+
+
+def course_status_for_dates(start, end, today) -> str:
+    """The state a course whose state nobody recorded is in by its dates (the data migration,
+    the demo): past → ended, under way → running, to come → open (such courses were taking
+    enrolments before courses had states)."""
+    if end < today:
+        return ENDED
+    if start <= today:
+        return RUNNING
+    return OPEN
 
 
 def course_days(course) -> int:
@@ -56,7 +71,7 @@ def labourer_refusal(person, on: datetime.date) -> str | None:
 
 
 def enrolment_refusal(*, person, course, occupied: int, today: datetime.date,
-                      status: str = ENROLLED) -> str | None:
+                      status: str = REGISTERED) -> str | None:
     """Why a new enrolment of `person` on `course` is refused, or None. `occupied` is the
     number of places already taken (active enrolments that are enrolled or completed).
 
@@ -67,7 +82,11 @@ def enrolment_refusal(*, person, course, occupied: int, today: datetime.date,
     today is not asked."""
     if course.retired_at is not None:
         return _("培训班“%(course)s”已停用，不能报名。") % {"course": course.name}
-    back_fill = course.end_date < today
+    if course.status == CANCELLED:
+        return _("培训班“%(course)s”已取消，不能报名。") % {"course": course.name}
+    back_fill = course.end_date < today or course.status == ENDED
+    if not back_fill and course.status == PLANNED:
+        return _("培训班“%(course)s”尚未开放报名。") % {"course": course.name}
     if back_fill and status not in (COMPLETED, DROPPED):
         return _("培训班“%(course)s”已于 %(end)s 结业，不能再报名；补录往期学员请填写“已结业”"
                  "或“中途退出”。") % {"course": course.name, "end": course.end_date.isoformat()}
@@ -95,7 +114,7 @@ def progress_errors(*, course, values: dict, today: datetime.date) -> list[tuple
     certificate. `values` holds all four; a completion without a date takes the course's end
     date. Returns [(field, message)]."""
     errors = []
-    status = values.get("status") or ENROLLED
+    status = values.get("status") or REGISTERED
     values["status"] = status
     days = values.get("days_attended") or 0
     values["days_attended"] = days

@@ -54,7 +54,11 @@ def enrol_block_reason(*, user, course: Course, occupied: int) -> str | None:
         return _("您的角色不能为学员报名。")
     if course.retired_at is not None:
         return _("培训班已停用，不能报名。")
-    if course.end_date < timezone.localdate():
+    if course.status == rules.CANCELLED:
+        return _("培训班已取消，不能报名。")
+    if course.status == rules.PLANNED:
+        return _("培训班尚未开放报名：乡镇经办点击“开放报名”后即可报名。")
+    if course.end_date < timezone.localdate() or course.status == rules.ENDED:
         return _("培训班已结业，不能再报名；往期学员请用“参训记录”导入补录（状态填“已结业”或"
                  "“中途退出”）。")
     if occupied >= course.capacity:

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.core import scoping
+from fupin.core import scoping, workflows
 from fupin.core import services as core_services
 from fupin.core.errors import ServiceError
 from fupin.core.roles import can_write
@@ -25,6 +25,8 @@ from .models import Course, Enrolment
 # the reason written on enrolments retired together with their course (and restored with it)
 COURSE_RETIRED = "培训班停用"
 PROGRESS_FIELDS = ("status", "days_attended", "completed_on", "certificate")
+# what an edit may change; the status changes only through the workflow (models.py)
+EDITABLE_PROGRESS = ("days_attended", "completed_on", "certificate")
 COURSE_FIELDS = ("area_code", "name", "kind", "provider", "trainer", "start_date", "end_date",
                  "place", "capacity", "subsidy_per_person")
 
@@ -149,9 +151,10 @@ def enrolment_create(*, actor, course: Course, person, data: dict | None = None)
         raise ServiceError(_("%(name)s 已报名该培训班。") % {"name": person.name},
                            field="person")
     values = {f: (data or {}).get(f) for f in PROGRESS_FIELDS}
+    values["status"] = values["status"] or rules.REGISTERED
     reason = rules.enrolment_refusal(person=person, course=course,
                                      occupied=occupied_places(course), today=_today(),
-                                     status=values["status"] or rules.ENROLLED)
+                                     status=values["status"])
     if reason:
         raise ServiceError(reason, field="person")
     _raise_first(rules.progress_errors(course=course, values=values, today=_today()))
@@ -162,22 +165,35 @@ def enrolment_create(*, actor, course: Course, person, data: dict | None = None)
 @transaction.atomic
 def enrolment_update(*, actor, enrolment: Enrolment, data: dict,
                      expected_version: int | None) -> Enrolment:
-    """Record attendance, completion (date: the course's end date unless given), drop-out
-    or certificate. Course and person are fixed: enrol again instead."""
+    """Record attendance, the completion date or the certificate. Course and person are
+    fixed (enrol again instead); the status moves only through the workflow's steps
+    (`enrolment_transition`)."""
     scoping.assert_in_scope(actor, enrolment.area_code)
     current = Enrolment.objects.select_for_update().select_related("course").get(pk=enrolment.pk)
     core_services.check_version(current, expected_version)
-    values = {f: data[f] if f in data else getattr(current, f) for f in PROGRESS_FIELDS}
-    if current.status == rules.DROPPED and values["status"] != rules.DROPPED:
-        Course.objects.select_for_update().filter(pk=current.course_id).exists()  # last place
-        taken = occupied_places(current.course)
-        if taken >= current.course.capacity:
-            raise ServiceError(_("培训班“%(course)s”已报满（计划 %(n)s 人），不能恢复为在训。")
-                               % {"course": current.course.name, "n": current.course.capacity},
-                               field="status")
+    if "status" in data and data["status"] not in (None, current.status):
+        raise ServiceError(_("状态不能直接修改，请使用页面上的办理按钮（报到、结业、退出）。"),
+                           field="status")
+    values = {f: data[f] if f in data else getattr(current, f) for f in EDITABLE_PROGRESS}
+    values["status"] = current.status
     _raise_first(rules.progress_errors(course=current.course, values=values, today=_today()))
+    values.pop("status")
     return core_services.record_update(actor=actor, instance=current, data=values,
                                        expected_version=expected_version)
+
+
+def enrolment_transition(*, actor, enrolment: Enrolment, name: str, reason: str = "",
+                         expected_version: int | None = None, **payload) -> Enrolment:
+    """A step of the enrolment's workflow (models.Enrolment.workflow)."""
+    return workflows.transition(actor=actor, obj=enrolment, name=name, reason=reason,
+                                expected_version=expected_version, **payload)
+
+
+def course_transition(*, actor, course: Course, name: str, reason: str = "",
+                      expected_version: int | None = None) -> Course:
+    """A step of the course's workflow (models.Course.workflow)."""
+    return workflows.transition(actor=actor, obj=course, name=name, reason=reason,
+                                expected_version=expected_version)
 
 
 @transaction.atomic

@@ -68,3 +68,28 @@ def test_village_worker_enrols_a_villager_from_the_course_page(page, live_server
     assert_fits_phone(page)
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(artifacts_dir / "training-course-page.png"), full_page=True)
+
+
+def test_township_officer_moves_a_course_with_its_buttons_on_a_phone(page, live_server,
+                                                                     demo_users, artifacts_dir):
+    """The workflow's buttons (core/_transitions.html): a step, then one that needs a reason,
+    and the timeline; the page still fits the phone."""
+    from fupin.training.models import Course
+
+    township = demo_users["lizhou_township"].scope_code
+    course = make_course(area_code=township, name="2026年电工培训班", status="planned")
+    log_in(page, live_server, "lizhou_township")
+    page.goto(f"{live_server.url}/training/courses/{course.pk}/")
+    steps = page.locator('[data-testid="transitions"]')
+    expect(steps.locator('[data-testid="state"]')).to_have_text("计划")
+    steps.get_by_role("button", name="开放报名").click()
+    expect(page.locator(".alert-success")).to_contain_text("已办理：开放报名")
+    expect(steps.locator('[data-testid="state"]')).to_have_text("报名中")
+    cancel = steps.locator('form[data-transition="cancel"]')
+    cancel.locator('input[name="reason"]').fill("报名人数不足")
+    cancel.get_by_role("button", name="取消培训班").click()
+    expect(page.locator('[data-testid="timeline"]')).to_contain_text("报名人数不足")
+    expect(page.locator('[data-testid="timeline"]')).to_contain_text("开放报名：计划 → 报名中")
+    assert Course.objects.get().status == "cancelled"
+    assert_fits_phone(page)
+    page.screenshot(path=str(artifacts_dir / "training-course-workflow.png"), full_page=True)

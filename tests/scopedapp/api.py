@@ -1,7 +1,7 @@
-from fupin.core.api import ScopedModelViewSet, router
+from fupin.core.api import ScopedModelViewSet, TransitionsMixin, router
 
-from .models import Sample
-from .resources import SampleSerializer
+from .models import Sample, Ticket
+from .resources import SampleSerializer, TicketSerializer
 
 
 class SampleViewSet(ScopedModelViewSet):
@@ -9,4 +9,10 @@ class SampleViewSet(ScopedModelViewSet):
     serializer_class = SampleSerializer
 
 
+class TicketViewSet(TransitionsMixin, ScopedModelViewSet):
+    model = Ticket
+    serializer_class = TicketSerializer
+
+
 router.register("samples", SampleViewSet, basename="sample")
+router.register("tickets", TicketViewSet, basename="ticket")

@@ -3,7 +3,7 @@ from rest_framework import serializers
 from fupin.core.forms import ScopedModelForm
 from fupin.core.resources import Column, Resource
 
-from .models import Sample
+from .models import Sample, Ticket
 
 
 class SampleForm(ScopedModelForm):
@@ -27,3 +27,26 @@ class SampleResource(Resource):
 
 
 samples = SampleResource()
+
+
+class TicketForm(ScopedModelForm):
+    class Meta:
+        model = Ticket
+        fields = ["name", "note", "amount", "area_code"]
+
+
+class TicketSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Ticket
+        fields = ["id", "name", "note", "amount", "area_code", "status", "version"]
+        read_only_fields = ["status", "version"]
+
+
+class TicketResource(Resource):
+    model = Ticket
+    form_class = TicketForm
+    serializer_class = TicketSerializer
+    columns = [Column("name", link=True), Column("status"), Column("area_code")]
+
+
+tickets = TicketResource()

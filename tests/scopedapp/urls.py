@@ -1,4 +1,4 @@
-from .resources import samples
+from .resources import samples, tickets
 
 app_name = "scopedapp"
-urlpatterns = samples.urls()
+urlpatterns = [*samples.urls(), *tickets.urls()]

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from .. import places, scoping
+from .. import places, scoping, workflows
 from ..errors import ConcurrentEditError, ServiceError
 from ..history import history_entries
 from ..paging import keyset_page
@@ -99,8 +99,57 @@ class ObjectDetailView(ResourceMixin, View):
                   for n in names]
         fields.append((_("所属区划"), obj.area_label))
         ctx = self.base_context(object=obj, fields=fields, tab="detail")
+        ctx.update(workflow_context(request=request, resource=r, obj=obj))
         ctx.update(r.detail_context(request=request, obj=obj))
         return render(request, r.detail_template or self.template_name, ctx)
+
+
+def workflow_context(*, request, resource, obj) -> dict:
+    """The record's workflow on its page: the steps the user may take (and those a guard
+    refuses, with why), and its timeline of domain events."""
+    flow = workflows.workflow_for(resource.model)
+    if flow is None:
+        return {}
+    return {
+        "workflow": flow,
+        "workflow_state": flow.state_label(flow.state(obj)),
+        "transition_options": workflows.available_transitions(actor=request.user, obj=obj,
+                                                               include_refused=True),
+        "transition_url": resource.url_name("transition"),
+        "timeline": workflows.timeline_entries(obj, request.user),
+    }
+
+
+class ObjectTransitionView(ResourceMixin, View):
+    """A button of the record's page: takes one transition through the workflow service.
+    A refusal comes back as a message on the page, with nothing changed."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk, name):
+        obj = self.get_object(include_retired=False)
+        flow = workflows.workflow_for(self.resource.model)
+        step = flow.get(name) if flow is not None else None
+        if step is None:
+            raise Http404("no such transition")
+        version = request.POST.get("_version", "")
+        payload = {i.name: request.POST[i.name].strip() for i in step.inputs
+                   if request.POST.get(i.name, "").strip()}
+        try:
+            workflows.transition(actor=request.user, obj=obj, name=name,
+                                 reason=request.POST.get("reason", ""),
+                                 evidence=request.FILES.get("evidence"),
+                                 expected_version=int(version) if version.isdigit() else None,
+                                 **payload)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc) or _("您的角色不能办理此操作。"))
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, _("已办理：%(label)s。") % {"label": step.label})
+        return HttpResponseRedirect(reverse(self.resource.url_name("detail"), args=[pk]))
 
 
 class ObjectHistoryView(ResourceMixin, View):
@@ -193,3 +242,23 @@ class ObjectExportView(ResourceMixin, View):
                                         reveal=spec.can_reveal(request.user))
         return export_response(request=request, resource=self.resource,
                                queryset=qs.order_by("pk"))
+
+
+class EventEvidenceView(LoginRequiredMixin, View):
+    """A step's evidence file, to whoever may see the record (sealed at rest, no URL of its
+    own: core/files.py)."""
+
+    def get(self, request, pk):
+        import io
+
+        from django.http import FileResponse
+
+        event = workflows.visible_event_or_404(request.user, pk)
+        if not event.evidence:
+            raise Http404("no evidence")
+        with event.evidence.open("rb") as fh:
+            content = io.BytesIO(fh.read())
+        response = FileResponse(content, as_attachment=True,
+                                filename=event.evidence_name or "evidence")
+        response["Cache-Control"] = "private, no-store"
+        return response

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from fupin.core.testing.factories import register
 from fupin.registry.tests.factories import make_person
+from fupin.training import rules
 from fupin.training.models import Course, Enrolment
 
 _seq = itertools.count(1)
@@ -23,6 +24,9 @@ def make_course(*, area_code: str, **kw) -> Course:
             "end_date": today + datetime.timedelta(days=21), "capacity": 30,
             "subsidy_per_person": 1000}
     data.update(kw)
+    # the state its dates say, as the data migration gives courses made before states
+    data.setdefault("status", rules.course_status_for_dates(data["start_date"],
+                                                            data["end_date"], today))
     return Course.objects.create(area_code=area_code, **data)
 
 

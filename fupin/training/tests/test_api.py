@@ -59,7 +59,7 @@ def test_api_enrol_refusals_in_words_and_scope(demo_users, client, township):
                        content_type=JSON)
     assert resp.status_code == 201, resp.content
     row = resp.json()
-    assert row["area_code"] == actor.scope_code and row["status"] == "enrolled"
+    assert row["area_code"] == actor.scope_code and row["status"] == "registered"
     assert "*" in row["person_id_number_masked"]
     again = client.post("/api/v1/enrolments/", {"course": course.pk, "person": person.pk},
                         content_type=JSON)
@@ -81,23 +81,28 @@ def test_api_enrolment_progress_is_version_guarded_and_course_fixed(demo_users, 
     e = make_enrolment(area_code=actor.scope_code, course=course)
     client.force_login(actor)
     url = f"/api/v1/enrolments/{e.pk}/"
-    # course and person are fixed after creation: sending one is refused, naming it
-    for field, value in (("course", other.pk), ("person", e.person_id)):
-        moved = client.patch(url, {"status": "completed", field: value, "version": 1},
-                             content_type=JSON)
+    # course and person are fixed after creation, and the status moves only through the
+    # workflow: sending one is refused, naming it
+    for field, value in (("course", other.pk), ("person", e.person_id),
+                         ("status", "completed")):
+        moved = client.patch(url, {field: value, "version": 1}, content_type=JSON)
         assert moved.status_code == 400 and list(moved.json()) == [field], moved.content
     e.refresh_from_db()
-    assert (e.course_id, e.version, e.status) == (course.pk, 1, "enrolled")
-    resp = client.patch(url, {"status": "completed", "days_attended": 5, "version": 1},
-                        content_type=JSON)
+    assert (e.course_id, e.version, e.status) == (course.pk, 1, "registered")
+    steps = client.get(f"{url}transitions/").json()
+    assert [s["name"] for s in steps] == ["check_in", "drop"]
+    assert client.post(f"{url}transitions/check_in/", {"version": 1},
+                       content_type=JSON).status_code == 200
+    resp = client.post(f"{url}transitions/complete/",
+                       {"version": 2, "payload": {"days_attended": 5}}, content_type=JSON)
     assert resp.status_code == 200, resp.content
     assert resp.json()["completed_on"] == today.isoformat()
-    assert resp.json()["course"] == course.pk
+    assert resp.json()["course"] == course.pk and resp.json()["status"] == "completed"
     stale = client.patch(url, {"certificate": "X", "version": 1}, content_type=JSON)
     assert stale.status_code == 409
     missing = client.patch(url, {"certificate": "X"}, content_type=JSON)
     assert missing.status_code == 400 and "version" in missing.json()
-    bad = client.patch(url, {"days_attended": 6, "version": 2}, content_type=JSON)
+    bad = client.patch(url, {"days_attended": 6, "version": 3}, content_type=JSON)
     assert bad.status_code == 400 and "5 天" in bad.json()["days_attended"][0]
 
 

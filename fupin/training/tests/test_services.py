@@ -143,7 +143,7 @@ def test_village_worker_enrols_own_villager_in_the_enrolment_copies_the_village(
     person = make_trainee(area_code=actor.scope_code)
     e = enrol(actor, make_course(area_code=township), person)
     assert e.area_code == person.area_code == actor.scope_code
-    assert e.status == "enrolled" and e.days_attended == 0
+    assert e.status == "registered" and e.days_attended == 0  # 报名: the workflow's start
     assert e.history.get().history_user == actor
 
 
@@ -191,12 +191,14 @@ def test_a_dropout_frees_a_place_and_cannot_come_back_to_a_full_course(demo_user
     actor = demo_users["village_a"]
     course = make_course(area_code=township, capacity=1)
     first = enrol(actor, course, make_trainee(area_code=actor.scope_code))
-    services.enrolment_update(actor=actor, enrolment=first, data={"status": "dropped"},
-                              expected_version=1)
+    services.enrolment_transition(actor=actor, enrolment=first, name="drop",
+                                  reason="外出务工", expected_version=1)
     enrol(actor, course, make_trainee(area_code=actor.scope_code))
     with pytest.raises(ServiceError, match="已报满"):
-        services.enrolment_update(actor=actor, enrolment=first, data={"status": "enrolled"},
-                                  expected_version=2)
+        services.enrolment_transition(actor=actor, enrolment=first, name="rejoin",
+                                      expected_version=2)
+    first.refresh_from_db()
+    assert first.status == "dropped" and first.version == 2
 
 
 def test_enrolment_refused_for_retired_course(demo_users, township):
@@ -258,27 +260,29 @@ def test_county_officer_enrols_anyone_in_the_county(demo_users, township):
 def ended_enrolment(demo_users, township, today, **kw):
     course = make_course(area_code=township, start_date=today - days(10),
                          end_date=today - days(1))
+    kw.setdefault("status", "enrolled")
     return make_enrolment(area_code=demo_users["village_a"].scope_code, course=course, **kw)
 
 
 def test_completion_date_defaults_to_the_course_end_date(demo_users, township, today):
     e = ended_enrolment(demo_users, township, today)
-    e = services.enrolment_update(actor=demo_users["village_a"], enrolment=e, data={
-        "status": "completed", "days_attended": 10, "certificate": " GY2017-001 "},
-        expected_version=1)
+    e = services.enrolment_transition(actor=demo_users["village_a"], enrolment=e,
+                                      name="complete", days_attended=10,
+                                      certificate=" GY2017-001 ", expected_version=1)
     assert e.completed_on == e.course.end_date and e.certificate == "GY2017-001"
     assert e.version == 2 and e.history.first().history_user == demo_users["village_a"]
 
 
 def test_completion_date_is_required_while_the_course_runs(demo_users, township, today):
     actor = demo_users["village_a"]
-    e = make_enrolment(area_code=actor.scope_code, course=make_course(area_code=township))
+    e = make_enrolment(area_code=actor.scope_code, course=make_course(area_code=township),
+                       status="enrolled")
     with pytest.raises(ServiceError, match="请填写实际结业日期") as err:
-        services.enrolment_update(actor=actor, enrolment=e, data={"status": "completed"},
-                                  expected_version=1)
+        services.enrolment_transition(actor=actor, enrolment=e, name="complete",
+                                      expected_version=1)
     assert err.value.field == "completed_on"
-    e = services.enrolment_update(actor=actor, enrolment=e, data={
-        "status": "completed", "completed_on": today}, expected_version=1)
+    e = services.enrolment_transition(actor=actor, enrolment=e, name="complete",
+                                      completed_on=today, expected_version=1)
     assert e.completed_on == today
 
 
@@ -290,9 +294,11 @@ def test_completion_date_lies_between_course_start_and_today(demo_users, townshi
                                                               completed_on, message):
     e = ended_enrolment(demo_users, township, today)
     with pytest.raises(ServiceError, match=message):
-        services.enrolment_update(actor=demo_users["village_a"], enrolment=e, data={
-            "status": "completed", "completed_on": completed_on(e.course, today)},
-            expected_version=1)
+        services.enrolment_transition(actor=demo_users["village_a"], enrolment=e,
+                                      name="complete",
+                                      completed_on=completed_on(e.course, today).isoformat())
+    e.refresh_from_db()
+    assert e.status == "enrolled" and e.version == 1
 
 
 def test_certificate_and_completion_date_only_for_completed(demo_users, township, today):
@@ -303,8 +309,17 @@ def test_certificate_and_completion_date_only_for_completed(demo_users, township
     assert err.value.field == "certificate"
     with pytest.raises(ServiceError, match="结业日期"):
         services.enrolment_update(actor=demo_users["village_a"], enrolment=e,
-                                  data={"status": "dropped", "completed_on": today},
-                                  expected_version=1)
+                                  data={"completed_on": today}, expected_version=1)
+
+
+def test_the_status_is_not_edited_but_moved_by_the_workflow(demo_users, township, today):
+    e = ended_enrolment(demo_users, township, today)
+    with pytest.raises(ServiceError, match="状态不能直接修改") as err:
+        services.enrolment_update(actor=demo_users["village_a"], enrolment=e,
+                                  data={"status": "completed"}, expected_version=1)
+    assert err.value.field == "status"
+    e.refresh_from_db()
+    assert e.status == "enrolled" and e.version == 1
 
 
 def test_attendance_cannot_exceed_the_course_days(demo_users, township, today):

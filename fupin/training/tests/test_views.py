@@ -153,16 +153,24 @@ def test_enrolment_edit_records_completion(demo_users, client, township, today):
     e = make_enrolment(area_code=actor.scope_code, course=course)
     client.force_login(actor)
     html = client.get(f"/training/enrolments/{e.pk}/edit/").content.decode()
-    assert "本班共 5 天" in html
+    assert "本班共 5 天" in html and 'name="status"' not in html  # steps, not a field
+    detail = client.get(f"/training/enrolments/{e.pk}/").content.decode()
+    assert 'data-transition="check_in"' in detail and 'data-transition="complete"' not in detail
+    for step, version in (("check_in", 1), ("complete", 2)):
+        resp = client.post(f"/training/enrolments/{e.pk}/transitions/{step}/",
+                           {"_version": str(version)})
+        assert resp.status_code == 302
+    e.refresh_from_db()
+    assert (e.status, e.completed_on) == ("completed", today)  # the course's end date
     resp = client.post(f"/training/enrolments/{e.pk}/edit/", {
-        "status": "completed", "days_attended": "5", "completed_on": "",
-        "certificate": "GY-001", "_version": "1"})
+        "days_attended": "5", "completed_on": "", "certificate": "GY-001", "_version": "3"})
     assert resp.status_code == 302, resp.content.decode()
     e.refresh_from_db()
     assert (e.status, e.completed_on, e.certificate) == ("completed", today, "GY-001")
-    resp = client.post(f"/training/enrolments/{e.pk}/edit/", {
-        "status": "dropped", "days_attended": "5", "completed_on": today.isoformat(),
-        "certificate": "GY-001", "_version": "2"})
+    dropped = make_enrolment(area_code=actor.scope_code, course=course, status="dropped")
+    resp = client.post(f"/training/enrolments/{dropped.pk}/edit/", {
+        "days_attended": "1", "completed_on": today.isoformat(), "certificate": "",
+        "_version": "1"})
     assert resp.status_code == 400 and "只有“已结业”的学员" in resp.content.decode()
     html = client.get(f"/training/enrolments/{e.pk}/").content.decode()
     assert e.person.name in html and f"/training/courses/{course.pk}/" in html

@@ -1,0 +1,45 @@
+"""A record's domain events as timeline entries, and the evidence they keep."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .. import scoping
+from ..timeline import TimelineEntry
+from .service import events_for
+from .table import actor_name, workflow_for
+
+
+def timeline_entries(obj, user=None, limit: int = 200) -> list[TimelineEntry]:
+    """The record's domain events as timeline entries, newest first: who, what step, from →
+    to, why; evidence as a link to the view that checks who asks."""
+    flow = workflow_for(obj)
+    entries = []
+    for event in events_for(obj)[:limit]:
+        step = flow.get(event.transition) if flow else None
+        label = str(step.label) if step else event.transition
+        title = _("%(label)s：%(source)s → %(target)s") % {
+            "label": label, "source": flow.state_label(event.source) if flow else event.source,
+            "target": flow.state_label(event.target) if flow else event.target}
+        text = actor_name(event.actor)
+        if event.reason:
+            text = f"{text} · {event.reason}"
+        link = reverse("core:event_evidence", args=[event.pk]) if event.evidence else ""
+        entries.append(TimelineEntry(at=event.at, title=title, text=text, link=link,
+                                     icon="arrow-right-circle"))
+    return entries
+
+
+def visible_event_or_404(user, pk: int):
+    """A domain event whose record the user may see (evidence downloads), or Http404."""
+    from django.http import Http404
+
+    from ..models import DomainEvent
+
+    event = DomainEvent.objects.select_related("content_type").filter(pk=pk).first()
+    model = event.content_type.model_class() if event else None
+    if model is None:
+        raise Http404("not found")
+    scoping.get_visible_or_404(model, user, pk=event.object_id)
+    return event
