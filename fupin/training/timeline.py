@@ -1,19 +1,22 @@
 """Training's entries on the person and household timelines (core.sections): a course joined
-(at its start) and completed."""
+(at its start) and completed, and each step the enrolment took (its domain events)."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from fupin.core.sections import TIMELINE_LIMIT, on_day
 from fupin.core.timeline import TimelineEntry
+from fupin.core.workflows import timeline_entries
 
 from .models import Enrolment
 from .selectors import household_enrolments, person_enrolments
 
 
-def _entries(enrolments, *, member: bool) -> list[TimelineEntry]:
+def _entries(user, enrolments, *, member: bool) -> list[TimelineEntry]:
     out = []
     for e in enrolments[:TIMELINE_LIMIT]:
         who = f"{e.person.name} · " if member else ""
@@ -27,12 +30,16 @@ def _entries(enrolments, *, member: bool) -> list[TimelineEntry]:
                 at=on_day(e.completed_on), title=who + _("培训结业：%(course)s") % {
                     "course": e.course.name}, text=e.certificate, link=link,
                 icon="patch-check"))
+        # the steps (报名 → 在训 → 结业 / 退出), by whom and why, from the workflow's events
+        for step in timeline_entries(e, user, limit=10):
+            out.append(replace(step, title=f"{who}{e.course.name} · {step.title}",
+                               link=step.link or link))
     return out
 
 
 def person_entries(user, person) -> list[TimelineEntry]:
-    return _entries(person_enrolments(user=user, person=person), member=False)
+    return _entries(user, person_enrolments(user=user, person=person), member=False)
 
 
 def household_entries(user, household) -> list[TimelineEntry]:
-    return _entries(household_enrolments(user=user, household=household), member=True)
+    return _entries(user, household_enrolments(user=user, household=household), member=True)

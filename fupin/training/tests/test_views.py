@@ -75,15 +75,6 @@ def test_course_form_refuses_a_village_or_reversed_dates(demo_users, client, tow
     assert not Course.objects.exists()
 
 
-def test_course_edit_is_version_guarded(demo_users, client, township, today):
-    course = make_course(area_code=township)
-    client.force_login(demo_users["lizhou_township"])
-    data = course_post(township, today, _version="1")
-    assert client.post(f"/training/courses/{course.pk}/edit/", data).status_code == 302
-    resp = client.post(f"/training/courses/{course.pk}/edit/", {**data, "place": "村委会"})
-    assert resp.status_code == 409 and "已被他人修改" in resp.content.decode()
-
-
 def test_course_page_shows_roster_and_enrols_a_villager(demo_users, client, township):
     actor = demo_users["village_a"]
     course = make_course(area_code=township, capacity=10)

@@ -269,3 +269,25 @@ def test_two_officers_start_and_cancel_a_course_at_once(demo_users, township, to
     course.refresh_from_db()
     assert course.version == 2 and course.status in (CS.RUNNING, CS.CANCELLED)
     assert workflows.events_for(course).count() == 1
+
+
+def test_the_enrolments_steps_are_on_the_persons_timeline(demo_users, township, today):
+    """An enrolment's domain events reach the person page's timeline (core.sections)."""
+    from fupin.core.sections import person_timeline, timeline
+
+    actor = demo_users["village_a"]
+    course = make_course(area_code=township, status=CS.RUNNING, start_date=today - days(4),
+                         end_date=today, name="电焊班")
+    person = make_trainee(area_code=actor.scope_code)
+    e = services.enrolment_create(actor=actor, course=course, person=person)
+    services.enrolment_transition(actor=actor, enrolment=e, name="check_in")
+    e.refresh_from_db()
+    services.enrolment_transition(actor=actor, enrolment=e, name="drop", reason="外出务工",
+                                  expected_version=e.version)
+    steps = [x for x in timeline(person_timeline, user=actor, obj=person)
+             if x.title.startswith("电焊班 · ")]
+    assert [x.title for x in steps] == ["电焊班 · 退出：在训 → 中途退出",
+                                        "电焊班 · 报到在训：报名 → 在训"]
+    assert "外出务工" in steps[0].text
+    # another village's worker sees none of it
+    assert timeline(person_timeline, user=demo_users["village_b"], obj=person) == []
