@@ -20,3 +20,15 @@ class EmploymentConfig(AppConfig):
         ]:
             nav.register(NavEntry(key=key, label=label, icon=icon, order=order,
                                   url=reverse_lazy(f"employment:{url}")))
+        _periods()
+
+
+def _periods():
+    """The dates the latest period is read from (core/periods.py)."""
+    from fupin.core import periods
+
+    from .models import Employment, Placement, Venture
+
+    for key, model in [("employments", Employment), ("ventures", Venture),
+                       ("placements", Placement)]:
+        periods.register(periods.DatedSource(key, model.objects.all, "start_date"))

@@ -38,6 +38,32 @@ class RegistryConfig(AppConfig):
             template="registry/sections/national.html",
             context=lambda request, person: {"report": _national_report(person)}))
         demo.register(demo.DemoStep(key="registry", order=20, run=demo_step))
+        _workbench()
+
+
+def _workbench():
+    """The home page's cards (core/workbench.py) and the national reports' dates for the
+    latest period (core/periods.py)."""
+    from django.urls import reverse
+
+    from fupin.core import periods
+    from fupin.core import workbench as wb
+
+    from .models import NationalReport, Person
+    from .reconciliation import INDICATOR
+
+    wb.register(wb.Card(
+        key="incomplete", title=_("登记待完善"), icon="clipboard-check", order=10,
+        roles=wb.STAFF, tone="warning",
+        count=lambda user: Person.objects.visible_to(user).active()
+        .filter(complete=False).count(),
+        url=lambda user: reverse("registry:incomplete")))
+    wb.register(wb.Card(
+        key="national_mismatch", title=_("国办系统比对不一致"), icon="arrow-left-right",
+        order=20, roles=wb.STAFF, tone="warning", count=wb.indicator_count(INDICATOR),
+        url=lambda user: reverse("registry:national")))
+    periods.register(periods.DatedSource("national_reports", NationalReport.objects.all,
+                                         "reported_on"))
 
 
 def _national_report(person):

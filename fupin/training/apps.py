@@ -19,3 +19,27 @@ class TrainingConfig(AppConfig):
         nav.register(NavEntry(key="enrolments", label=_("参训记录"),
                               url=reverse_lazy("training:enrolment_list"), icon="journal-check",
                               order=16))
+        _workbench()
+
+
+def _workbench():
+    """The home page's card and the dates the latest period is read from (core/workbench.py,
+    core/periods.py)."""
+    from django.urls import reverse
+
+    from fupin.core import periods
+    from fupin.core import workbench as wb
+
+    from .models import Course, Enrolment
+    from .selectors import courses_open_for_enrolment
+
+    wb.register(wb.Card(
+        key="courses_open", title=_("报名中的培训班"), icon="mortarboard", order=30,
+        roles=wb.STAFF,
+        count=lambda user: courses_open_for_enrolment(user=user).count(),
+        url=lambda user: reverse("training:course_list") + "?phase=open",
+        help=_("未结业、尚有名额")))
+    periods.register(periods.DatedSource("course_starts", lambda: Course.objects.all(),
+                                         "start_date"))
+    periods.register(periods.DatedSource("trainings", lambda: Enrolment.objects.all(),
+                                         "completed_on"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from fupin.core.roles import can_write
@@ -60,3 +60,12 @@ def enrol_block_reason(*, user, course: Course, occupied: int) -> str | None:
     if occupied >= course.capacity:
         return _("培训班已报满。")
     return None
+
+
+def courses_open_for_enrolment(*, user) -> QuerySet:
+    """The courses the user sees that take enrolments today (the rules of
+    enrol_block_reason): not retired, not ended, places left. The workbench's card counts
+    them and the course list's 进度 = 可报名 filter shows them."""
+    today = timezone.localdate()
+    return (course_list(user=user).filter(retired_at__isnull=True, end_date__gte=today)
+            .filter(occupied__lt=F("capacity")))
