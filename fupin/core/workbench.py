@@ -107,8 +107,10 @@ LEADER_INDICATORS = ["labourers", "employed", "employment_coverage", "zero_emplo
                      "trained"]
 # the indicators where a rise is bad news (the arrow is red)
 LOWER_IS_BETTER = {"zero_employment"}
-# roles whose workbench shows the indicators
-INDICATOR_ROLES = frozenset({Role.LEADER})
+# roles whose workbench shows the indicators: a leader's is them (first), a county
+# officer's has them below the day's work
+INDICATOR_ROLES = frozenset({Role.LEADER, Role.COUNTY_OFFICER})
+INDICATORS_FIRST = frozenset({Role.LEADER})
 
 
 def shows_indicators(user) -> bool:

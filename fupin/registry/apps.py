@@ -42,14 +42,12 @@ class RegistryConfig(AppConfig):
 
 
 def _workbench():
-    """The home page's cards (core/workbench.py) and the national reports' dates for the
-    latest period (core/periods.py)."""
+    """The home page's cards (core/workbench.py)."""
     from django.urls import reverse
 
-    from fupin.core import periods
     from fupin.core import workbench as wb
 
-    from .models import NationalReport, Person
+    from .models import Person
     from .reconciliation import INDICATOR
 
     wb.register(wb.Card(
@@ -62,8 +60,6 @@ def _workbench():
         key="national_mismatch", title=_("国办系统比对不一致"), icon="arrow-left-right",
         order=20, roles=wb.STAFF, tone="warning", count=wb.indicator_count(INDICATOR),
         url=lambda user: reverse("registry:national")))
-    periods.register(periods.DatedSource("national_reports", NationalReport.objects.all,
-                                         "reported_on"))
 
 
 def _national_report(person):

@@ -208,3 +208,16 @@ def test_indicator_page_opens_on_the_latest_year_with_records(demo_users, villag
     client.force_login(demo_users["wangcang_county"])  # no records: this year
     assert client.get("/reports/indicators/").context["table"]["year"] == \
         timezone.localdate().year
+
+
+def test_county_officer_sees_indicators_below_the_days_work(demo_users, villages, client):
+    a, b = villages
+    world_by_month(a, b)
+    client.force_login(demo_users["lizhou_county"])
+    html = client.get("/").content.decode()
+    assert 'data-testid="workbench-indicators"' in html
+    assert html.index('data-card="incomplete"') < html.index('data-testid="workbench-indicators"')
+    client.force_login(demo_users["lizhou_township"])
+    response = client.get("/")
+    assert response.context["indicators"] is None
+    assert 'data-testid="workbench-indicators"' not in response.content.decode()

@@ -18,6 +18,7 @@ def home(request):
         "cards": workbench.cards_for(user),
         "indicators": workbench.leader_indicators(user) if workbench.shows_indicators(user)
         else None,
+        "indicators_first": user.role in workbench.INDICATORS_FIRST,
     })
 
 
