@@ -52,8 +52,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--build-only", action="store_true")
+    parser.add_argument("--name", help="the database's name (default: list_<people>, the one "
+                                       "list_bench.py builds)")
     args = parser.parse_args()
-    configure(db=args.db, name=f"list_{args.people}", fresh=args.rebuild)
+    configure(db=args.db, name=args.name or f"list_{args.people}", fresh=args.rebuild)
     ensure_data(args.people)
     if args.build_only:
         return
