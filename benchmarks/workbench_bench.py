@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 
 from _common import configure, db_label, say, user
-from indicator_bench import add_five_lists, row
+from indicator_bench import add_five_lists, cold, row
 from list_bench import build, measure
 from national_bench import add_national_data
 
@@ -69,6 +69,11 @@ def main() -> None:
         client = Client()
         client.force_login(user(username))
         row(label, measure(client, "/", args.repeat))
+    # the first reader after a deployment (or of the day, for this year's figures, when
+    # `fupin nightly` did not run): every figure the cards read computed from the records
+    client = Client()
+    client.force_login(user("lizhou_county"))
+    row("county officer, no figures stored (cold)", cold(client, "/", 1))
 
 
 if __name__ == "__main__":

@@ -24,10 +24,20 @@ class EmploymentConfig(AppConfig):
 
 
 def _periods():
-    """The dates the latest period is read from (core/periods.py)."""
+    """The home page's card (core/workbench.py) and the dates the latest period is read
+    from (core/periods.py)."""
+    from django.urls import reverse
+
     from fupin.core import periods
+    from fupin.core import workbench as wb
 
     from .models import Employment, Placement, Venture
+    from .selectors import posts_vacant
+
+    wb.register(wb.Card(
+        key="posts_vacant", title=_("空缺的公益性岗位"), icon="person-badge", order=40,
+        roles=wb.STAFF, tone="warning", count=lambda user: posts_vacant(user=user).count(),
+        url=lambda user: reverse("employment:welfarepost_list") + "?vacancy=vacant"))
 
     for key, model in [("employments", Employment), ("ventures", Venture),
                        ("placements", Placement)]:

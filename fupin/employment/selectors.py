@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from .models import DatedQ, Employment, Placement, Venture, WelfarePost
@@ -45,3 +45,14 @@ def post_placements(*, user, post: WelfarePost) -> QuerySet:
 def post_holder(*, user, post: WelfarePost, on: datetime.date | None = None):
     return post_placements(user=user, post=post).filter(DatedQ.open_on(on or today())).first()
 
+
+def post_held(*, user, on: datetime.date | None = None) -> Exists:
+    """A post someone (visible to the user) holds on the day, today by default."""
+    return Exists(Placement.objects.visible_to(user).active()
+                  .filter(DatedQ.open_on(on or today()), post=OuterRef("pk")))
+
+
+def posts_vacant(*, user) -> QuerySet:
+    """The user's public-welfare posts nobody holds today: the workbench's card counts them,
+    the post list's 在岗情况 = 空缺 filter shows them."""
+    return WelfarePost.objects.visible_to(user).active().exclude(post_held(user=user))

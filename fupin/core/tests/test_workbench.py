@@ -122,7 +122,8 @@ def test_open_courses_card_follows_dates_and_places(demo_users, client):
 
 
 def test_roles_see_their_cards_only(demo_users, client):
-    staff = {"incomplete", "national_mismatch", "zero_employment", "courses_open"}
+    staff = {"incomplete", "national_mismatch", "zero_employment", "courses_open",
+             "posts_vacant"}
     assert staff <= set(counts(client, demo_users["village_a"]))
     assert "villages" not in counts(client, demo_users["village_a"])  # none below a village
     assert {"townships", "villages"} <= set(counts(client, demo_users["lizhou_county"]))
@@ -221,3 +222,23 @@ def test_county_officer_sees_indicators_below_the_days_work(demo_users, villages
     response = client.get("/")
     assert response.context["indicators"] is None
     assert 'data-testid="workbench-indicators"' not in response.content.decode()
+
+
+def test_vacant_posts_card_counts_the_scopes_vacant_posts(demo_users, villages, client):
+    from fupin.employment.tests.factories import make_placement, make_post
+
+    a, b = villages
+    today = timezone.localdate()
+    vacant = make_post(area_code=a)
+    held = make_post(area_code=a)
+    make_placement(post=held, area_code=a, start_date=today - datetime.timedelta(10))
+    left = make_post(area_code=a)  # its holder left last month: vacant again
+    make_placement(post=left, area_code=a, start_date=today - datetime.timedelta(90),
+                   end_date=today - datetime.timedelta(30))
+    make_post(area_code=b)
+    user = demo_users["village_a"]
+    assert counts(client, user)["posts_vacant"] == 2
+    assert counts(client, demo_users["lizhou_township"])["posts_vacant"] == 3
+    html = client.get(card_url(client, user, "posts_vacant")).content.decode()
+    assert sorted(re.findall(r'<tr data-pk="(\d+)"', html)) == sorted([str(vacant.pk),
+                                                                     str(left.pk)])
