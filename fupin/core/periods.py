@@ -5,7 +5,8 @@ Apps register the dates their records happen on (`DatedSource`: a model and a da
 such as an employment's start or a training's completion) in AppConfig.ready(); the latest
 period is the latest of those dates in the user's scope, up to today (a course planned for
 next month is not a record of next month yet). Each source is one MAX() over the user's
-visible records — on an indexed date, or on a small table.
+visible records — on an index of (area code, date), or on a small table. Retired records
+count too: the question is only which period has data, and the index answers it alone.
 """
 
 from __future__ import annotations
