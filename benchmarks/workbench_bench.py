@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 
 from _common import configure, db_label, say, user
-from indicator_bench import add_five_lists, cold, row
+from indicator_bench import add_five_lists, cold, one_changed, row
 from list_bench import build, measure
 from national_bench import add_national_data
 
@@ -69,6 +69,13 @@ def main() -> None:
         client = Client()
         client.force_login(user(username))
         row(label, measure(client, "/", args.repeat))
+    # a village worker saved a record since the last reader: that village's figures (the
+    # year's, and the months' the indicators read) are recomputed
+    for label, username in [("county officer, one village changed since", "lizhou_county"),
+                            ("leader, one village changed since", "leader")]:
+        client = Client()
+        client.force_login(user(username))
+        row(label, one_changed(client, "/", args.repeat))
     # the first reader after a deployment (or of the day, for this year's figures, when
     # `fupin nightly` did not run): every figure the cards read computed from the records
     client = Client()

@@ -242,3 +242,21 @@ def test_vacant_posts_card_counts_the_scopes_vacant_posts(demo_users, villages, 
     html = client.get(card_url(client, user, "posts_vacant")).content.decode()
     assert sorted(re.findall(r'<tr data-pk="(\d+)"', html)) == sorted([str(vacant.pk),
                                                                      str(left.pk)])
+
+
+def test_nightly_refresh_keeps_this_months_figures(demo_users, villages):
+    """This month's figures run to today and move with the calendar, like the year's: the
+    nightly refresh recomputes both."""
+    import io
+
+    from django.core.management import call_command
+
+    from fupin.core.models import AreaFigureSet
+
+    a, _b = villages
+    make_person(area_code=a)
+    today = timezone.localdate()
+    call_command("refresh_indicators", stdout=io.StringIO())
+    stored = AreaFigureSet.objects.filter(area_code=a, year=today.year)
+    assert set(stored.values_list("month", flat=True)) == {0, today.month}
+    assert stored.get(month=today.month).as_of == today
