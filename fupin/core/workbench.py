@@ -107,9 +107,10 @@ LEADER_INDICATORS = ["labourers", "employed", "employment_coverage", "zero_emplo
                      "trained"]
 # the indicators where a rise is bad news (the arrow is red)
 LOWER_IS_BETTER = {"zero_employment"}
-# roles whose workbench shows the indicators: a leader's is them (first), a county
-# officer's has them below the day's work
-INDICATOR_ROLES = frozenset({Role.LEADER, Role.COUNTY_OFFICER})
+# roles whose workbench shows the indicators; a leader's shows them first. (A county
+# officer's could show them below the day's work: each month read is one more refresh of the
+# county's stored figures after every write — benchmarks/README.md §6.)
+INDICATOR_ROLES = frozenset({Role.LEADER})
 INDICATORS_FIRST = frozenset({Role.LEADER})
 
 
