@@ -54,6 +54,9 @@ def main() -> None:
     parser.add_argument("--build-only", action="store_true")
     parser.add_argument("--name", help="the database's name (default: list_<people>, the one "
                                        "list_bench.py builds)")
+    parser.add_argument("--users", nargs="*", help="only these usernames (default: the four)")
+    parser.add_argument("--warm-only", action="store_true",
+                        help="leave out the rows that recompute figures")
     args = parser.parse_args()
     configure(db=args.db, name=args.name or f"list_{args.people}", fresh=args.rebuild)
     ensure_data(args.people)
@@ -66,9 +69,13 @@ def main() -> None:
     print(f"{Person.objects.count():,} people; {db_label()}; the home page /")
     print(f"{'user':<44} {'median':>8} {'max':>8} {'queries':>7}")
     for label, username in ROLES:
+        if args.users and username not in args.users:
+            continue
         client = Client()
         client.force_login(user(username))
         row(label, measure(client, "/", args.repeat))
+    if args.warm_only:
+        return
     # a village worker saved a record since the last reader: that village's figures (the
     # year's, and the months' the indicators read) are recomputed
     for label, username in [("county officer, one village changed since", "lizhou_county"),
