@@ -11,7 +11,6 @@ the month before (`leader_indicators`), read by key from the indicator registry.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,8 +21,6 @@ from . import indicators as ind
 from . import periods, scoping
 from .roles import Role
 from .sections import Registry
-
-logger = logging.getLogger(__name__)
 
 # the roles that do the registry's work (every card of today's modules is theirs)
 STAFF = frozenset({Role.ADMIN, Role.COUNTY_OFFICER, Role.TOWNSHIP_OFFICER,
