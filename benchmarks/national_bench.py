@@ -37,13 +37,13 @@ def add_national_data() -> None:
             " work_months, work_location, employer_name, post_kind, post_months, job_channel,"
             " working, outdated_at, outdated_reason)"
             " SELECT area_code, 1, %s, %s, NULL, '', id, %s, TRUE,"
-            " CASE WHEN id % 7 = 0 THEN '04' ELSE '09' END, NULL, '', '', '', NULL, '',"
-            " (id % 7 = 0), NULL, '' FROM registry_person WHERE id % 25 <> 0",
+            " CASE WHEN id %% 7 = 0 THEN '04' ELSE '09' END, NULL, '', '', '', NULL, '',"
+            " (id %% 7 = 0), NULL, '' FROM registry_person WHERE id %% 25 <> 0",
             [now, now, DAY])
         cursor.execute(
             "UPDATE registry_household SET national_reported_on = %s, national_size ="
             " (SELECT COUNT(*) FROM registry_person p WHERE p.household_id ="
-            " registry_household.id) + CASE WHEN id % 20 = 0 THEN 1 ELSE 0 END", [DAY])
+            " registry_household.id) + CASE WHEN id %% 20 = 0 THEN 1 ELSE 0 END", [DAY])
     say(f"  national reports and household sizes added ({timer.seconds:.0f} s)")
 
 

@@ -21,3 +21,13 @@ class AreasConfig(AppConfig):
 
         nav.register(NavEntry(key="areas", label=_("行政区划"), url=reverse_lazy("areas:browse"),
                               icon="diagram-3", order=90, group="system"))
+
+        from fupin.core import workbench as wb
+
+        from . import workbench
+
+        for order, key, level, title in [(90, "townships", "township", _("下辖乡镇（街道）")),
+                                         (91, "villages", "village", _("下辖村（社区）"))]:
+            wb.register(wb.Card(key=key, title=title, count=workbench.below_count(level),
+                                url=workbench.browse_url, order=order, icon="diagram-3",
+                                visible=workbench.has_below(level)))

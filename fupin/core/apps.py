@@ -15,3 +15,17 @@ class CoreConfig(AppConfig):
 
         nav.register(NavEntry(key="home", label=_("首页"), url=reverse_lazy("core:home"),
                               icon="house", order=0))
+        _workbench()
+
+
+def _workbench():
+    """Every user's first card: the messages they have not read (core/notifications.py)."""
+    from django.urls import reverse
+
+    from . import notifications
+    from . import workbench as wb
+
+    wb.register(wb.Card(
+        key="notifications_unread", title=_("未读消息"), icon="bell", order=5, tone="warning",
+        count=notifications.unread_count,
+        url=lambda user: reverse("core:notifications") + "?unread=1"))

@@ -16,6 +16,8 @@ area codes only, before they are read.
 
 from __future__ import annotations
 
+import calendar
+import dataclasses
 import datetime
 import hashlib
 import logging
@@ -45,12 +47,15 @@ DEFINITIONS_REVISION = 1
 
 @dataclass(frozen=True)
 class Period:
-    """A reporting period: a calendar year (the unit of targets and assessment)."""
+    """A reporting period: a calendar year (the unit of targets and assessment), or the year
+    up to the end of one of its months (`month`: the figures "as of the end of May", which a
+    leader's workbench compares month on month; flows count from January 1st)."""
 
     year: int
     # the area codes a computation is limited to (figures_refresh of a few areas): sources
     # and the sets of people or households their conditions build are limited to them
     within: tuple[str, ...] | None = None
+    month: int = 0  # 0: the whole year; 1–12: the year to the end of that month
 
     @property
     def start(self) -> datetime.date:
@@ -58,6 +63,9 @@ class Period:
 
     @property
     def end(self) -> datetime.date:
+        if self.month:
+            return datetime.date(self.year, self.month,
+                                 calendar.monthrange(self.year, self.month)[1])
         return datetime.date(self.year, 12, 31)
 
     @property
@@ -239,7 +247,7 @@ def compute_live(*, period: Period, area: str = "",
         if codes is None:
             slices = [(period, Q(**{f"{field_}__startswith": area}))]
         else:
-            slices = [(Period(period.year, within=tuple(codes[i:i + CHUNK])), Q())
+            slices = [(dataclasses.replace(period, within=tuple(codes[i:i + CHUNK])), Q())
                       for i in range(0, len(codes), CHUNK)]
         for p, where in slices:
             aggregates = {f"_{i.key}": i.aggregate(p) for i in inds}
@@ -271,8 +279,8 @@ def figures_refresh(*, area: str, period: Period, everything: bool = False) -> R
     # stored with the figures, so they are recomputed next time. The database compares them
     # (one probe of the (area, year) key per stamp) and sends back the stale codes only.
     current = AreaFigureSet.objects.filter(area_code=OuterRef("area_code"), year=period.year,
-                                           stamp=OuterRef("stamp"), as_of=as_of,
-                                           definitions=defs)
+                                           month=period.month, stamp=OuterRef("stamp"),
+                                           as_of=as_of, definitions=defs)
     stamped = AreaStamp.objects.filter(area_code__startswith=area)
     if not everything:
         stamped = stamped.exclude(Exists(current))
@@ -310,14 +318,15 @@ def _stamp_unstamped(area: str) -> None:
 def _store(period: Period, as_of, defs: str, stamps: dict[str, str], live: dict) -> None:
     now = timezone.now()
     AreaFigureSet.objects.bulk_create(
-        [AreaFigureSet(area_code=c, year=period.year, as_of=as_of, stamp=stamp,
-                       definitions=defs, computed_at=now) for c, stamp in stamps.items()],
-        update_conflicts=True, unique_fields=["area_code", "year"],
+        [AreaFigureSet(area_code=c, year=period.year, month=period.month, as_of=as_of,
+                       stamp=stamp, definitions=defs, computed_at=now)
+         for c, stamp in stamps.items()],
+        update_conflicts=True, unique_fields=["area_code", "year", "month"],
         update_fields=["as_of", "stamp", "definitions", "computed_at"], batch_size=CHUNK)
     AreaFigure.objects.bulk_create(
-        [AreaFigure(area_code=c, year=period.year, key=k, value=Decimal(v))
+        [AreaFigure(area_code=c, year=period.year, month=period.month, key=k, value=Decimal(v))
          for c, values in live.items() for k, v in values.items()],
-        update_conflicts=True, unique_fields=["area_code", "year", "key"],
+        update_conflicts=True, unique_fields=["area_code", "year", "month", "key"],
         update_fields=["value"], batch_size=CHUNK)
 
 
@@ -339,12 +348,13 @@ def _waiting_briefly():
             cursor.execute(f"PRAGMA busy_timeout = {before}")
 
 
-def _sums(*, prefix: str, year: int, keys: list[str], n: int | None,
+def _sums(*, prefix: str, period: Period, keys: list[str], n: int | None,
           refresh: Refresh) -> list[tuple[str | None, str, Decimal]]:
     """(child code or None, key, sum) of the figures under `prefix`: added up in the
     database; when fresh figures could not be stored, the stored ones of the other codes and
     the fresh ones, added up here (a few thousand per area code, never per person)."""
-    rows = AreaFigure.objects.filter(year=year, area_code__startswith=prefix, key__in=keys)
+    rows = AreaFigure.objects.filter(year=period.year, month=period.month,
+                                     area_code__startswith=prefix, key__in=keys)
     if refresh.stored:
         if n:
             rows = rows.annotate(_g=Substr("area_code", 1, n)).values_list("_g", "key")
@@ -403,7 +413,7 @@ def compute_with_children(*, area: str, period: Period, keys: list[str] | None =
     n = child_length(area) if children else None
     total: dict[str, object] = {}
     by_child: dict[str, dict[str, object]] = defaultdict(dict)
-    for group, key, value in _sums(prefix=prefix, year=period.year, n=n, refresh=refresh,
+    for group, key, value in _sums(prefix=prefix, period=period, n=n, refresh=refresh,
                                    keys=[k for k, i in needed.items() if i.source]):
         total[key] = total.get(key, 0) + value  # every aggregate adds up over area codes
         if n:

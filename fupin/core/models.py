@@ -189,11 +189,13 @@ class AreaStamp(models.Model):
 
 
 class AreaFigureSet(models.Model):
-    """The indicator figures of one area code for one year were computed on `as_of`, under
-    the area's stamp and these indicator definitions (core/indicators.py)."""
+    """The indicator figures of one area code for one year (or the year to the end of one
+    month) were computed on `as_of`, under the area's stamp and these indicator definitions
+    (core/indicators.py)."""
 
     area_code = models.CharField(max_length=12)
     year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField(default=0)  # 0: the whole year
     as_of = models.DateField()
     stamp = models.CharField(max_length=32)
     definitions = models.CharField(max_length=16)
@@ -202,28 +204,30 @@ class AreaFigureSet(models.Model):
     derived_cache = True
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["area_code", "year"],
-                                               name="core_figureset_area_year")]
+        constraints = [models.UniqueConstraint(fields=["area_code", "year", "month"],
+                                               name="core_figureset_area_year_month")]
 
     def __str__(self):
         return f"{self.area_code} {self.year} ({self.as_of})"
 
 
 class AreaFigure(models.Model):
-    """One indicator's value over the records of exactly one area code in one year; pages
-    add these up per child area (core/indicators.py)."""
+    """One indicator's value over the records of exactly one area code in one year (or the
+    year to the end of one month); pages add these up per child area (core/indicators.py)."""
 
     area_code = models.CharField(max_length=12)
     year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField(default=0)  # 0: the whole year
     key = models.CharField(max_length=40)
     value = models.DecimalField(max_digits=18, decimal_places=2)
 
     derived_cache = True
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["area_code", "year", "key"],
-                                               name="core_figure_area_year_key")]
-        indexes = [models.Index(fields=["year", "key", "area_code"])]
+        constraints = [models.UniqueConstraint(fields=["area_code", "year", "month", "key"],
+                                               name="core_figure_area_year_month_key")]
+        indexes = [models.Index(fields=["year", "month", "key", "area_code"],
+                                name="core_figure_year_month_key")]
 
     def __str__(self):
         return f"{self.area_code} {self.year} {self.key}={self.value}"

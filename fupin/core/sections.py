@@ -148,17 +148,7 @@ def _current(items: list[dict], request):
 nav = NavRegistry()
 
 
-@dataclass(frozen=True)
-class HomeCard:
-    """A card on the home page: a template rendered with the request's user."""
-
-    key: str
-    template: str
-    order: int = 100
-    visible: Callable[[object], bool] | None = field(default=None, compare=False)
-
-
-home_cards = Registry()
+# The home page's cards: core/workbench.py (a count of the user's scope and a link each).
 
 
 @dataclass(frozen=True)

@@ -51,3 +51,29 @@ class EmploymentConfig(AppConfig):
                                                 entries=timeline.person_entries))
         household_timeline.register(TimelineSource(key="employment", order=30,
                                                    entries=timeline.household_entries))
+        _periods()
+
+
+def _periods():
+    """The home page's cards (core/workbench.py) and the dates the latest period is read
+    from (core/periods.py)."""
+    from django.urls import reverse
+
+    from fupin.core import periods
+    from fupin.core import workbench as wb
+
+    from .models import Employment, Placement, Venture
+    from .selectors import posts_vacant
+
+    wb.register(wb.Card(
+        key="zero_employment", title=_("零就业贫困家庭"), icon="house-x", order=15,
+        roles=wb.STAFF, tone="danger", count=wb.indicator_count("zero_employment"),
+        url=lambda user: reverse("employment:zero_employment")))
+    wb.register(wb.Card(
+        key="posts_vacant", title=_("空缺的公益性岗位"), icon="person-badge", order=40,
+        roles=wb.STAFF, tone="warning", count=lambda user: posts_vacant(user=user).count(),
+        url=lambda user: reverse("employment:welfarepost_list") + "?vacancy=vacant"))
+
+    for key, model in [("employments", Employment), ("ventures", Venture),
+                       ("placements", Placement)]:
+        periods.register(periods.DatedSource(key, model.objects.all, "start_date"))

@@ -4,7 +4,7 @@ one (`?area=CODE`, applied by the generic views and the API on the scope field).
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core import codes
@@ -12,8 +12,8 @@ from fupin.registry.filters import StyledFilterSet
 from fupin.registry.models import Person
 from fupin.registry.selectors import person_search
 
-from .models import Channel, DatedQ, Employment, Placement, Venture, WelfarePost
-from .selectors import today
+from .models import Channel, Employment, Placement, Venture, WelfarePost
+from .selectors import post_held, today
 
 STATE_CHOICES = [("open", _("进行中")), ("ended", _("已结束"))]
 YES = [("yes", _("是")), ("no", _("否"))]
@@ -79,9 +79,7 @@ class WelfarePostFilter(StyledFilterSet):
         fields = ["q", "kind", "vacancy"]
 
     def by_vacancy(self, qs, name, value):
-        user = getattr(self.request, "user", None)
-        held = Exists(Placement.objects.visible_to(user).active()
-                      .filter(DatedQ.open_on(today()), post=OuterRef("pk")))
+        held = post_held(user=getattr(self.request, "user", None))
         return qs.filter(held) if value == "held" else qs.exclude(held)
 
 

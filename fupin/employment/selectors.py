@@ -117,3 +117,15 @@ def zero_employment_counts(*, user, area: str) -> tuple[int, list[dict]]:
     counts = [{"code": code, "name": names.get(code, code), "count": values[key]}
               for code, values in children.items() if values[key]]
     return (total or {}).get(key, 0), sorted(counts, key=lambda c: -c["count"])
+
+
+def post_held(*, user, on: datetime.date | None = None) -> Exists:
+    """A post someone (visible to the user) holds on the day, today by default."""
+    return Exists(Placement.objects.visible_to(user).active()
+                  .filter(DatedQ.open_on(on or today()), post=OuterRef("pk")))
+
+
+def posts_vacant(*, user) -> QuerySet:
+    """The user's public-welfare posts nobody holds today: the workbench's card counts them,
+    the post list's 在岗情况 = 空缺 filter shows them."""
+    return WelfarePost.objects.visible_to(user).active().exclude(post_held(user=user))

@@ -68,6 +68,28 @@ class RegistryConfig(AppConfig):
                 template="core/sections/timeline.html",
                 context=lambda request, obj, entries=entries: _timeline(entries, request, obj)))
         demo.register(demo.DemoStep(key="registry", order=20, run=demo_step))
+        _workbench()
+
+
+def _workbench():
+    """The home page's cards (core/workbench.py)."""
+    from django.urls import reverse
+
+    from fupin.core import workbench as wb
+
+    from .models import Person
+    from .reconciliation import INDICATOR
+
+    wb.register(wb.Card(
+        key="incomplete", title=_("登记待完善"), icon="clipboard-check", order=10,
+        roles=wb.STAFF, tone="warning",
+        count=lambda user: Person.objects.visible_to(user).active()
+        .filter(complete=False).count(),
+        url=lambda user: reverse("registry:incomplete")))
+    wb.register(wb.Card(
+        key="national_mismatch", title=_("国办系统比对不一致"), icon="arrow-left-right",
+        order=20, roles=wb.STAFF, tone="warning", count=wb.indicator_count(INDICATOR),
+        url=lambda user: reverse("registry:national")))
 
 
 def _timeline(entries, request, obj) -> dict:

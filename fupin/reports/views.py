@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.core import scoping
+from fupin.core import periods, scoping
 from fupin.core.models import AccessLog
 from fupin.core.services import access_log_record
 
@@ -16,7 +16,10 @@ from .selectors import indicator_table
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _area_and_year(request) -> tuple[str, int]:
+def _area_and_year(request, *, latest: bool = False) -> tuple[str, int]:
+    """The area and year asked for; without a year, this year, or with `latest` the latest
+    year that has records in the user's scope (core/periods.py: the demo's 2017, not an
+    empty current year)."""
     scope = scoping.user_scope_code(request.user)
     if scope is None:
         raise Http404
@@ -26,9 +29,9 @@ def _area_and_year(request) -> tuple[str, int]:
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:
-        year = timezone.localdate().year
-    if not 2000 <= year <= 2100:
-        year = timezone.localdate().year
+        year = None
+    if year is None or not 2000 <= year <= 2100:
+        year = periods.latest_year(request.user) if latest else timezone.localdate().year
     return area, year
 
 
@@ -49,7 +52,7 @@ def _chart_data(table) -> dict:
 
 @login_required
 def indicators_page(request):
-    area, year = _area_and_year(request)
+    area, year = _area_and_year(request, latest=True)
     table = indicator_table(user=request.user, area=area, year=year)
     if request.GET.get("format") == "xlsx":
         return _xlsx(request, table)

@@ -50,3 +50,27 @@ class TrainingConfig(AppConfig):
                                                 entries=timeline.person_entries))
         household_timeline.register(TimelineSource(key="training", order=20,
                                                    entries=timeline.household_entries))
+        _workbench()
+
+
+def _workbench():
+    """The home page's card and the dates the latest period is read from (core/workbench.py,
+    core/periods.py)."""
+    from django.urls import reverse
+
+    from fupin.core import periods
+    from fupin.core import workbench as wb
+
+    from .models import Course, Enrolment
+    from .selectors import courses_open_for_enrolment
+
+    wb.register(wb.Card(
+        key="courses_open", title=_("报名中的培训班"), icon="mortarboard", order=30,
+        roles=wb.STAFF,
+        count=lambda user: courses_open_for_enrolment(user=user).count(),
+        url=lambda user: reverse("training:course_list") + "?phase=open",
+        help=_("已开放报名、未结业、尚有名额")))
+    periods.register(periods.DatedSource("course_starts", lambda: Course.objects.all(),
+                                         "start_date"))
+    periods.register(periods.DatedSource("trainings", lambda: Enrolment.objects.all(),
+                                         "completed_on"))

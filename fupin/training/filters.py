@@ -16,7 +16,8 @@ class StyledFilterSet(django_filters.FilterSet):
             field.widget.attrs["class"] = css
 
 
-PHASES = [("upcoming", _("未开班")), ("running", _("培训中")), ("ended", _("已结业"))]
+PHASES = [("upcoming", _("未开班")), ("running", _("培训中")), ("ended", _("已结业")),
+          ("open", _("可报名"))]
 
 
 class CourseFilter(StyledFilterSet):
@@ -47,6 +48,11 @@ class CourseFilter(StyledFilterSet):
             return qs.filter(start_date__lte=today, end_date__gte=today)
         if value == "ended":
             return qs.filter(end_date__lt=today)
+        if value == "open":  # the workbench's card: one rule, training/selectors.py
+            from .selectors import courses_open_for_enrolment
+
+            user = getattr(self.request, "user", None)
+            return qs.filter(pk__in=courses_open_for_enrolment(user=user).values("pk"))
         return qs
 
 

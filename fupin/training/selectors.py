@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from fupin.core.roles import can_write
@@ -77,3 +77,14 @@ def household_enrolments(*, user, household) -> QuerySet:
     return (Enrolment.objects.visible_to(user).active()
             .filter(person__household=household, person__retired_at__isnull=True)
             .select_related("course", "person").order_by("-course__start_date", "-pk"))
+
+
+def courses_open_for_enrolment(*, user) -> QuerySet:
+    """The courses the user sees that take enrolments today (the rules of
+    enrol_block_reason): not retired, open or under way (报名中, 培训中) and not past their end
+    date, places left. The workbench's card counts them and the course list's 进度 = 可报名
+    filter shows them."""
+    today = timezone.localdate()
+    return (course_list(user=user).filter(retired_at__isnull=True, end_date__gte=today,
+                                          status__in=[rules.OPEN, rules.RUNNING])
+            .filter(occupied__lt=F("capacity")))

@@ -3,31 +3,22 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 
-from fupin.areas.models import LEVEL_LENGTH, Area, Level
-from fupin.areas.selectors import area_full_name
-
-from .. import scoping
+from .. import workbench
 from ..resources import all_resources
 from ..roles import can_restore
-from ..sections import home_cards
 
 
 @login_required
 def home(request):
-    """The user's start page: who and where they are, and what lies in their scope."""
+    """The workbench (工作台): the user's day's work — the cards that the modules register
+    for the user's role, each a count of the user's scope and a link to those records; a
+    leader's shows the key indicators of the scope, month on month (core/workbench.py)."""
     user = request.user
-    scope = scoping.user_scope_code(user)
-    counts = []
-    if scope is not None:
-        below = Area.objects.filter(code__startswith=scope) if scope else Area.objects.all()
-        labels = dict(Level.choices)
-        for level, length in LEVEL_LENGTH.items():
-            if length > len(scope):
-                counts.append((labels[level], below.filter(level=level).count()))
-    cards = [card for card in home_cards.for_user(user)]
     return render(request, "core/home.html", {
-        "scope_name": area_full_name(user.scope_code) if scope else "",
-        "area_counts": counts, "cards": cards,
+        "cards": workbench.cards_for(user),
+        "indicators": workbench.leader_indicators(user) if workbench.shows_indicators(user)
+        else None,
+        "indicators_first": user.role in workbench.INDICATORS_FIRST,
     })
 
 

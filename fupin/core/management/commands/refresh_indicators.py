@@ -24,3 +24,11 @@ class Command(BaseCommand):
                 raise CommandError(_("年度应在 2000 至 2100 之间"))
             n = len(figures_refresh(area=area, period=Period(y), everything=everything).stale)
             self.stdout.write(_("%(year)s 年：重新计算了 %(n)s 个地区的指标") % {"year": y, "n": n})
+        if not year:
+            # this month's figures (to today) move with the calendar too: the workbench
+            # compares them with last month's (core/workbench.py)
+            today = timezone.localdate()
+            period = Period(today.year, month=today.month)
+            n = len(figures_refresh(area=area, period=period, everything=everything).stale)
+            self.stdout.write(_("%(year)s 年 %(month)s 月：重新计算了 %(n)s 个地区的指标")
+                              % {"year": today.year, "month": today.month, "n": n})

@@ -1,0 +1,60 @@
+"""The workbench on a phone-size screen: a county officer's cards and a leader's indicators
+fit 375 px, and a card opens its list."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "Guangyuan@2017"
+
+
+@pytest.fixture
+def demo(transactional_db):
+    from fupin.areas.selectors import clear_cache
+
+    clear_cache()
+    call_command("demo", password=PASSWORD, scale=0.02, stdout=io.StringIO())
+    yield
+    clear_cache()
+
+
+def sign_in(page, live_server, username):
+    page.goto(live_server.url + "/accounts/login/")
+    page.locator('input[name="username"]').fill(username)
+    page.locator('input[name="password"]').fill(PASSWORD)
+    page.locator('form button[type="submit"]').click()
+
+
+def test_workbench_on_a_phone(live_server, demo, page, artifacts_dir):
+    from django.contrib.auth import get_user_model
+
+    from fupin.core import workbench
+
+    officer = get_user_model().objects.get(username="lizhou_county")
+    expected = {c["card"].key: c["count"] for c in workbench.cards_for(officer)}
+    assert expected["incomplete"] > 0, "the demo county has incomplete registrations"
+    sign_in(page, live_server, "lizhou_county")
+    page.goto(live_server.url + "/")
+    card = page.locator('[data-card="incomplete"] [data-testid="card-count"]')
+    expect(card).to_have_text(f"{expected['incomplete']:,}")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"the workbench is {width}px wide on a 375px screen"
+    page.screenshot(path=str(artifacts_dir / "workbench-county-phone.png"), full_page=True)
+    card.click()
+    expect(page.locator("main h1")).to_contain_text("登记待完善")
+    # the leader's: the indicators first, with their change from the month before
+    page.context.clear_cookies()
+    sign_in(page, live_server, "leader")
+    page.goto(live_server.url + "/")
+    expect(page.locator('[data-testid="workbench-indicators"]')).to_contain_text("2017-")
+    expect(page.locator('[data-indicator="employed"] [data-testid="indicator-change"]')) \
+        .to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"the leader's workbench is {width}px wide on a 375px screen"
+    page.screenshot(path=str(artifacts_dir / "workbench-leader-phone.png"), full_page=True)
