@@ -41,14 +41,6 @@ def villages(demo_users):
     return demo_users["village_a"].scope_code, demo_users["village_b"].scope_code
 
 
-def test_home_imports_no_domain_app():
-    """core knows no module: the home page reads the registries only (DESIGN §8)."""
-    pattern = re.compile(r"^\s*(from|import) fupin\.(areas|accounts|registry|training|"
-                         r"employment|reports)\b", re.M)
-    for name in ("views/pages.py", "workbench.py", "periods.py"):
-        assert not pattern.search((CORE / name).read_text()), name
-
-
 def test_incomplete_card_counts_the_users_village_only(demo_users, villages, client):
     a, b = villages
     for _ in range(2):
