@@ -5,7 +5,6 @@ records."""
 
 import datetime
 import re
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -21,7 +20,6 @@ from fupin.registry.tests.factories import make_person, national_report_factory
 from fupin.training.tests.factories import make_course, make_enrolment
 
 D = datetime.date
-CORE = Path(__file__).resolve().parent.parent
 
 
 def counts(client, user) -> dict[str, int]:
