@@ -13,7 +13,7 @@ class CoreConfig(AppConfig):
         from . import stamps  # noqa: F401  (connects the stamp on every recorded change)
         from .sections import NavEntry, nav
 
-        nav.register(NavEntry(key="home", label=_("首页"), url=reverse_lazy("core:home"),
+        nav.register(NavEntry(key="home", label=_("工作台"), url=reverse_lazy("core:home"),
                               icon="house", order=0))
         _workbench()
 

@@ -41,7 +41,7 @@ NAV_GROUPS: dict[str, NavGroup] = {g.key: g for g in [
 class NavEntry:
     """A page in the menu.
 
-    group:   a key of NAV_GROUPS, or "" for an entry above the groups (首页);
+    group:   a key of NAV_GROUPS, or "" for an entry above the groups (工作台);
     roles:   the roles that see it (a superuser sees everything); None: every role;
     visible: a further predicate on the user (e.g. core.roles.can_restore);
     match:   URL names (`app:name`) or path prefixes ("/registry/") that also make this the

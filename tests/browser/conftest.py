@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 # Playwright's sync API keeps an asyncio event loop running in the test thread, which makes
 # Django refuse ORM calls there (SynchronousOnlyOperation) unless this is set.
@@ -54,6 +55,11 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if item.get_closest_marker("browser") is not None:
                 item.add_marker(skip)
+
+
+# assertions wait as long as actions do (context.set_default_timeout below): on a loaded
+# machine an htmx swap can take seconds
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="session")

@@ -42,9 +42,9 @@ def test_village_worker_logs_in_and_sees_their_village(live_server, demo, page, 
     submit_login(page, live_server, "village_a", PASSWORD)
 
     expect(page).to_have_url(live_server.url + "/")
-    expect(page).to_have_title(re.compile("首页"))
+    expect(page).to_have_title(re.compile("工作台"))
     expect(page.locator("main h1")).to_contain_text("您好")
-    expect(page.locator("body")).to_contain_text("首页")
+    expect(page.locator("body")).to_contain_text("今日工作")
     expect(page.locator("[data-testid=scope]")).to_contain_text(village)
     page.screenshot(path=str(artifacts_dir / "login-village-worker.png"), full_page=True)
 
