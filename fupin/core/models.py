@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 from . import places, scoping
 from .fields import SealedJSONField
 from .files import private_storage
-from .roles import Role
+from .roles import STAFF_ROLES
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -40,8 +40,7 @@ class AreaScopedModel(models.Model):
     # relation (e.g. "person__area_code") overrides this.
     scope_field = "area_code"
     # roles allowed to create and change records of this model (leaders never change).
-    write_roles = frozenset({Role.ADMIN, Role.COUNTY_OFFICER, Role.TOWNSHIP_OFFICER,
-                             Role.VILLAGE_WORKER})
+    write_roles = STAFF_ROLES
 
     area_code = models.CharField(_("所属区划"), max_length=12, db_index=True)
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)

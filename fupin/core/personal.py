@@ -61,14 +61,13 @@ from rest_framework.fields import SkipField
 
 from . import crypto, scoping
 from .errors import ServiceError
-from .roles import Role
+from .roles import STAFF_ROLES
 
 # --- who sees what -------------------------------------------------------------------------
 
 # DESIGN §1: the roles that work with people by name and number. Leader, inspector, expert
 # and technician have no need: they see masked values and ages only.
-PERSONAL_DATA_ROLES = frozenset({Role.ADMIN, Role.COUNTY_OFFICER, Role.TOWNSHIP_OFFICER,
-                                 Role.VILLAGE_WORKER})
+PERSONAL_DATA_ROLES = STAFF_ROLES
 
 
 def can_see_personal(user) -> bool:

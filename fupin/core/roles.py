@@ -15,6 +15,11 @@ class Role(models.TextChoices):
     TECHNICIAN = "technician", _("产业技术员")
 
 
+# the roles that do the lists' daily work: they write records and work with people by name
+# and number (DESIGN §1); OFFICERS are those above the village
+OFFICERS = frozenset({Role.ADMIN, Role.COUNTY_OFFICER, Role.TOWNSHIP_OFFICER})
+STAFF_ROLES = OFFICERS | {Role.VILLAGE_WORKER}
+
 # roles that read but never change anything
 READ_ONLY_ROLES = frozenset({Role.LEADER})
 

@@ -1,4 +1,4 @@
-"""Extension points: apps register navigation entries, home cards, the sections of the person
+"""Extension points: apps register navigation entries, the sections of the person
 and household pages and the sources of their timelines here, so that adding a module edits
 no shared template and the page's owner imports none of the apps that add to it."""
 

@@ -19,12 +19,11 @@ from django.utils import timezone
 
 from . import indicators as ind
 from . import periods, scoping
-from .roles import Role
+from .roles import STAFF_ROLES, Role
 from .sections import Registry
 
 # the roles that do the registry's work (every card of today's modules is theirs)
-STAFF = frozenset({Role.ADMIN, Role.COUNTY_OFFICER, Role.TOWNSHIP_OFFICER,
-                   Role.VILLAGE_WORKER})
+STAFF = STAFF_ROLES
 
 
 @dataclass(frozen=True)

@@ -101,7 +101,7 @@ def zero_employment_households(*, user, area: str = ""):
           .filter(Exists(labourer)).exclude(Exists(working)))
     if area:
         qs = qs.filter(area_code__startswith=area)
-    labourers = Person.objects.active().filter(labourer_q()).order_by("relation")
+    labourers = Person.objects.visible_to(user).active().filter(labourer_q()).order_by("relation")
     return qs.select_related("head").prefetch_related(
         Prefetch("members", queryset=labourers, to_attr="labourers")).order_by("area_code", "pk")
 

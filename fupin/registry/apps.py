@@ -11,6 +11,7 @@ class RegistryConfig(AppConfig):
         from django.urls import reverse_lazy
 
         from fupin.core import demo
+        from fupin.core.roles import STAFF_ROLES
         from fupin.core.sections import (
             NavEntry,
             Section,
@@ -44,8 +45,7 @@ class RegistryConfig(AppConfig):
                               url=reverse_lazy("core:import_list"), icon="upload", order=80,
                               group="registration",
                               # the roles that write registrations; readers import nothing
-                              roles=("admin", "county_officer", "township_officer",
-                                     "village_worker")))
+                              roles=STAFF_ROLES))
         for order, key, title in [(10, "identity", _("基本信息")),
                                   (20, "intention", _("就业意向")),
                                   (30, "status", _("就业状态"))]:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from fupin.core import codes, scoping
 from fupin.core.bounds import validate_date
 from fupin.core.models import AreaScopedModel, ScopedQuerySet
-from fupin.core.roles import Role
+from fupin.core.roles import OFFICERS, STAFF_ROLES, Role
 from fupin.core.workflows import (
     Input,
     Notify,
@@ -23,10 +23,6 @@ from fupin.core.workflows import (
 )
 
 from . import rules
-
-OFFICERS = (Role.ADMIN, Role.COUNTY_OFFICER, Role.TOWNSHIP_OFFICER)
-STAFF = (*OFFICERS, Role.VILLAGE_WORKER)
-
 
 # --- guards: (record, actor) -> None, or why the step is refused -------------------------------
 
@@ -228,17 +224,17 @@ class Enrolment(WorkflowModel, AreaScopedModel):
 
     workflow = Workflow(
         Transition("check_in", _("报到在训"), source=[Status.REGISTERED],
-                   target=Status.ENROLLED, roles=STAFF, guards=[enrolment_course_started]),
+                   target=Status.ENROLLED, roles=STAFF_ROLES, guards=[enrolment_course_started]),
         Transition("complete", _("结业"), source=[Status.ENROLLED], target=Status.COMPLETED,
-                   roles=STAFF, guards=[enrolment_course_started], apply=enrolment_complete,
+                   roles=STAFF_ROLES, guards=[enrolment_course_started], apply=enrolment_complete,
                    inputs=[Input("completed_on", _("结业日期"), kind="date"),
                            Input("certificate", _("证书编号"))], style="success"),
         Transition("drop", pgettext_lazy("enrolment step", "退出"),
                    source=[Status.REGISTERED, Status.ENROLLED],
-                   target=Status.DROPPED, roles=STAFF, reason_required=True,
+                   target=Status.DROPPED, roles=STAFF_ROLES, reason_required=True,
                    style="secondary"),
         Transition("rejoin", _("重新报名"), source=[Status.DROPPED],
-                   target=Status.REGISTERED, roles=STAFF, guards=[enrolment_place_free],
+                   target=Status.REGISTERED, roles=STAFF_ROLES, guards=[enrolment_place_free],
                    style="secondary"),
     )
 
