@@ -53,3 +53,17 @@ def get_visible_or_404(queryset_or_model, user, **lookup):
     if obj is None:
         raise Http404("not found")
     return obj
+
+
+def requested_area(user, value: str | None) -> str:
+    """The area a page or API call asks for (`?area=`), checked against the user's scope:
+    the user's own scope when none is asked for ('' for a superuser: everything); Http404 for
+    a user without scope, a code that is not digits or one outside the scope — the one check
+    every drill-down (indicators, reconciliation, working lists) makes."""
+    scope = user_scope_code(user)
+    if scope is None:
+        raise Http404("no scope")
+    area = (value or "").strip() or scope
+    if area and (not area.isdigit() or len(area) > 12 or not area.startswith(scope)):
+        raise Http404("out of scope")
+    return area

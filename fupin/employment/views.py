@@ -1,5 +1,4 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
 
 from fupin.core import scoping
@@ -12,12 +11,7 @@ from .selectors import zero_employment_counts, zero_employment_households
 def zero_employment(request):
     """The working list: households with labourers and nobody working, newest first, paged
     by keys; the counts (the area's and its children's) are the indicator's."""
-    scope = scoping.user_scope_code(request.user)
-    if scope is None:
-        raise Http404
-    area = request.GET.get("area", "") or scope
-    if not area.isdigit() or not area.startswith(scope):
-        raise Http404
+    area = scoping.requested_area(request.user, request.GET.get("area"))
     page = keyset_page(request, zero_employment_households(user=request.user, area=area), 50)
     total, counts = zero_employment_counts(user=request.user, area=area)
     return render(request, "employment/zero_employment.html",

@@ -165,10 +165,7 @@ class NationalReportViewSet(ScopedReadOnlyViewSet):
 
         from .reconciliation import mismatch_counts
 
-        scope = scoping.user_scope_code(request.user)
-        area = request.query_params.get("area", "") or (scope or "")
-        if scope is None or (area and (not area.isdigit() or not area.startswith(scope))):
-            raise exceptions.NotFound()
+        area = scoping.requested_area(request.user, request.query_params.get("area"))
         total, children = mismatch_counts(user=request.user, area=area)
         return Response({"area": area, "total": total, "children": children})
 

@@ -90,12 +90,7 @@ def national(request):
 
     from .reconciliation import KINDS, mismatch_counts, page_rows, village_mismatches
 
-    scope = scoping.user_scope_code(request.user)
-    if scope is None:
-        raise Http404
-    area = request.GET.get("area", "") or scope
-    if area and (not area.isdigit() or not area.startswith(scope)):
-        raise Http404
+    area = scoping.requested_area(request.user, request.GET.get("area"))
     total, children = mismatch_counts(user=request.user, area=area)
     for c in children:
         c["cells"] = [c[k] for k in KINDS]
@@ -104,7 +99,7 @@ def national(request):
            "kind_totals": [(label, total.get(k) or 0) for k, label in KINDS.items()],
            # one level up, while inside the user's scope
            "parent": area[: {4: 2, 6: 4, 9: 6, 12: 9}.get(len(area), 0)]
-           if len(area) > len(scope) else None}
+           if len(area) > len(scoping.user_scope_code(request.user)) else None}
     if not child_length(area) and area:
         page = keyset_page(request, village_mismatches(user=request.user, village=area), 50)
         ctx["page"] = page

@@ -41,10 +41,7 @@ class IndicatorsView(APIView):
     @extend_schema(parameters=[OpenApiParameter("area", str), OpenApiParameter("year", int)],
                    responses=OpenApiTypes.OBJECT)
     def get(self, request):
-        scope = scoping.user_scope_code(request.user)
-        area = request.query_params.get("area") or scope
-        if not area.isdigit() or not area.startswith(scope):
-            raise exceptions.NotFound()
+        area = scoping.requested_area(request.user, request.query_params.get("area"))
         try:
             year = int(request.query_params.get("year", ""))
         except ValueError:

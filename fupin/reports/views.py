@@ -2,7 +2,7 @@ import io
 
 import xlsxwriter
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,12 +20,7 @@ def _area_and_year(request, *, latest: bool = False) -> tuple[str, int]:
     """The area and year asked for; without a year, this year, or with `latest` the latest
     year that has records in the user's scope (core/periods.py: the demo's 2017, not an
     empty current year)."""
-    scope = scoping.user_scope_code(request.user)
-    if scope is None:
-        raise Http404
-    area = request.GET.get("area", "") or scope
-    if not area.isdigit() or not area.startswith(scope):
-        raise Http404
+    area = scoping.requested_area(request.user, request.GET.get("area"))
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:

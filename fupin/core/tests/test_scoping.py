@@ -88,3 +88,33 @@ def test_check_fails_when_the_api_ignores_the_area_filter(demo_users, client, mo
                         lambda self, queryset: queryset)
     with pytest.raises(AssertionError, match="not filtered by area"):
         _run(Sample, demo_users, client)
+
+
+def test_requested_area_is_checked_against_the_scope_in_one_place(demo_users,
+                                                                  django_user_model):
+    from django.http import Http404
+
+    worker, county = demo_users["village_a"], demo_users["lizhou_county"]
+    assert scoping.requested_area(worker, None) == worker.scope_code
+    assert scoping.requested_area(county, worker.scope_code) == worker.scope_code
+    for user, value in [(worker, county.scope_code), (worker, "51080200100x"),
+                        (county, "510821"), (county, "5108020010011")]:
+        with pytest.raises(Http404):
+            scoping.requested_area(user, value)
+    nobody = django_user_model.objects.create_user("noscope", password="x")
+    with pytest.raises(Http404):
+        scoping.requested_area(nobody, None)
+    root = django_user_model.objects.create_superuser("root", password="x")
+    assert scoping.requested_area(root, None) == ""
+
+
+@pytest.mark.parametrize("url", ["/reports/indicators/?year=2017", "/employment/zero-employment/",
+                                 "/registry/national/", "/api/v1/indicators/?year=2017",
+                                 "/api/v1/national-reports/mismatches/"])
+def test_a_superuser_opens_the_drill_downs_of_everything(url, demo_users, client,
+                                                         django_user_model):
+    """A superuser's scope is everything (''): the pages answer, not 404 (they did)."""
+    client.force_login(django_user_model.objects.create_superuser("root", password="x"))
+    assert client.get(url).status_code == 200
+    client.force_login(demo_users["village_a"])
+    assert client.get(url + ("&" if "?" in url else "?") + "area=510821").status_code == 404
