@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from collections.abc import Callable
 from importlib import import_module
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, get_user_model
@@ -21,6 +23,8 @@ from fupin.core.roles import ROLE_SCOPE_MIN_LENGTH, Role, assignable_roles, can_
 
 from .models import LoginEvent
 from .selectors import client_ip
+
+T = TypeVar("T")
 
 
 def login_event_record(*, request, username: str, user, result: str) -> LoginEvent:
@@ -359,30 +363,41 @@ def credential_sheet_create(*, actor, rows: list[list[str]]):
     return CredentialSheet.objects.create(actor=actor, accounts=len(rows), rows=rows)
 
 
-def credential_sheets_pending(*, actor):
+def _sheets_uncollected(*, now=None):
+    """The sheets still to hand over: neither collected nor past FUPIN_CREDENTIALS_DAYS (an
+    expired one waits for `credential_sheets_purge`, run by `fupin nightly`, unoffered)."""
     from .models import CredentialSheet
 
-    credential_sheets_purge()
-    return CredentialSheet.objects.filter(actor=actor, collected_at__isnull=True,
-                                          purged_at__isnull=True)
+    now = now or timezone.now()
+    return CredentialSheet.objects.filter(
+        collected_at__isnull=True, purged_at__isnull=True,
+        created_at__gte=now - datetime.timedelta(days=settings.FUPIN_CREDENTIALS_DAYS))
+
+
+def credential_sheets_pending(*, actor):
+    """The actor's sheets to download (a read: the purge is the nightly job's)."""
+    return _sheets_uncollected().filter(actor=actor)
 
 
 @transaction.atomic
-def credential_sheet_collect(*, actor, pk) -> list[list[str]]:
-    """The sheet's rows, for its importer only and only once: the sheet is emptied in the
-    same transaction (a second download finds nothing)."""
+def credential_sheet_collect(*, actor, pk, build: Callable[[list[list[str]], int], T]) -> T:
+    """The sheet's file, for its importer only and only once: `build(rows, left_out)` makes
+    it, then the sheet is emptied, in one transaction (a failure while building leaves the
+    passwords in place; a second download finds nothing). The rows are only those of the
+    accounts the importer still manages (`User.objects.visible_to`): one moved since to
+    another scope is counted in `left_out`, its password not handed over."""
     from django.http import Http404
 
-    from .models import CredentialSheet
-
-    sheet = CredentialSheet.objects.select_for_update().filter(
-        pk=pk, actor=actor, collected_at__isnull=True, purged_at__isnull=True).first()
+    sheet = _sheets_uncollected().select_for_update().filter(pk=pk, actor=actor).first()
     if sheet is None or not actor.is_active:
         raise Http404("not found")
-    rows = sheet.rows
+    reachable = set(get_user_model().objects.visible_to(actor).filter(
+        username__in=[row[0] for row in sheet.rows]).values_list("username", flat=True))
+    rows = [row for row in sheet.rows if row[0] in reachable]
+    content = build(rows, len(sheet.rows) - len(rows))
     sheet.rows, sheet.collected_at = [], timezone.now()
     sheet.save(update_fields=["rows", "collected_at"])
-    return rows
+    return content
 
 
 def credential_sheets_purge(*, now=None, days: int | None = None) -> int:

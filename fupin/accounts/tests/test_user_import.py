@@ -268,3 +268,65 @@ def test_an_administrator_cannot_change_her_own_role_by_import(scope_users, vill
     assert errors(report) == [(2, "用户名", "不能修改自己的角色或管辖区划")]
     admin.refresh_from_db()
     assert admin.role == "admin"
+
+
+def _download_url():
+    return f"/accounts/users/credentials/{CredentialSheet.objects.get().pk}/"
+
+
+def test_a_failure_while_building_the_download_keeps_the_passwords(client, county, villages,
+                                                                    monkeypatch):
+    """The sheet is emptied only with the workbook built, in the same transaction: a
+    failure while building it leaves the passwords to download again."""
+    assert run(county, good_rows(villages)).ok
+    rows = CredentialSheet.objects.get().rows
+
+    def boom(self):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("xlsxwriter.Workbook.close", boom)
+    client.force_login(county)
+    with pytest.raises(RuntimeError):
+        client.post(_download_url())
+    sheet = CredentialSheet.objects.get()
+    assert sheet.pending and sheet.rows == rows
+
+
+def test_the_download_leaves_out_accounts_now_out_of_the_importers_reach(client, county,
+                                                                         villages):
+    """An account moved since the import to another county is not the importer's any more:
+    its password is not handed to them, and the file says one was left out."""
+    assert run(county, good_rows(villages)).ok
+    User.objects.filter(username="zhangsan").update(scope_area_id="510821")
+    client.force_login(county)
+    resp = client.post(_download_url())
+    assert resp.status_code == 200
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(resp.streaming_content))) \
+        .get_sheet_by_index(0).to_python()
+    names = [r[0] for r in rows]
+    assert "zhangsan" not in names and {"zhangsan2", "lisi_cun", "wangwu"} <= set(names)
+    assert any("1 个账户已不在您的管辖范围内" in str(r[0]) for r in rows)
+    assert CredentialSheet.objects.get().rows == []  # emptied all the same: once only
+
+
+def test_the_user_list_only_reads_the_sheets(client, county, villages):
+    """Listing the accounts writes nothing: the expired sheets are erased by `fupin nightly`
+    (purge_credentials), and until then are neither offered nor handed out."""
+    import datetime
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    assert run(county, good_rows(villages)).ok
+    CredentialSheet.objects.update(created_at=timezone.now() - datetime.timedelta(days=4))
+    client.force_login(county)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/accounts/users/").content.decode()
+    assert not [q for q in queries if "credentialsheet" in q["sql"].lower()
+                and q["sql"].lstrip().upper().startswith("UPDATE")]
+    assert "初始密码待下载" not in page
+    sheet = CredentialSheet.objects.get()
+    assert sheet.purged_at is None and sheet.rows  # still there, for the nightly purge
+    assert "没有待下载的初始密码" in client.get("/accounts/users/credentials/").content.decode()
+    assert client.post(_download_url()).status_code == 404
