@@ -11,7 +11,9 @@ Initial passwords: none in the file. Each new account gets a random one and must
 first login; the importer downloads the new accounts' passwords once, as a spreadsheet, from
 用户管理 → 初始密码 (accounts.CredentialSheet: encrypted until then, emptied by the download).
 Existing accounts named by the file are updated (name, phone, role, scope) and keep their
-passwords; an import never deactivates or reactivates an account.
+passwords; an import never deactivates or reactivates an account, and changes no deactivated
+one (restore it first, as 修改账户 asks). Creating and changing go through the services'
+own helpers (`account_new`, `account_change`, `account_save`): one set of rules.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from collections import defaultdict
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from pypinyin import lazy_pinyin
@@ -28,6 +29,7 @@ from pypinyin import lazy_pinyin
 from fupin.areas.lookup import township_index, village_index
 from fupin.areas.models import Area
 from fupin.core import personal, scoping
+from fupin.core.errors import ServiceError
 from fupin.core.roles import ROLE_SCOPE_MIN_LENGTH, Role, can_manage_accounts
 from fupin.core.tabular import ledger
 from fupin.core.tabular.importer import changed_since_check
@@ -84,7 +86,7 @@ class UserImport(ImportSpec):
         "用户名留空则按姓名拼音生成（如 zhangsan，已被使用时为 zhangsan2）；"
         "留空的行按“姓名 + 手机号 + 所属区划”认出已导入的账户，所以同一文件重复导入不会重复建号。",
         "填写已有账户的用户名即修改该账户的姓名、手机号、角色和所属区划（须是您管理的账户），"
-        "密码不变；导入不会停用或恢复账户。",
+        "密码不变；导入不会停用或恢复账户，也不会修改已停用的账户（须先在用户管理中恢复）。",
         "新账户的初始密码由系统随机生成，不写在表里：导入完成后到“用户管理 → 初始密码”下载"
         "（只能下载一次，%(days)s 天后自动清除）。每个新账户首次登录时必须修改密码。",
         "同一文件重复导入不会产生变化。有任何错误都不会写入。",
@@ -160,6 +162,7 @@ class UserImport(ImportSpec):
                 existing.setdefault(u.username.casefold(), u)
         managed = set(User.objects.visible_to(actor).filter(
             pk__in=[u.pk for u in existing.values()]).values_list("pk", flat=True))
+        inactive = self._inactive_people(rows, actor)
         for row in rows:
             v = row.values
             scope = v.get("_scope")
@@ -184,6 +187,10 @@ class UserImport(ImportSpec):
                 elif user.pk == actor.pk and (v.get("role"), scope) != (user.role,
                                                                        user.scope_area_id):
                     row.error(self.column("username").label, _("不能修改自己的角色或管辖区划"))
+                elif not user.is_active and self._changes(user, v):
+                    # as 修改账户 refuses it; an unchanged row (an export re-imported) is
+                    # left alone
+                    row.error(self.column("username").label, _deactivated(user))
             else:
                 person = (v.get("full_name"), v.get("phone"), scope)
                 first = state["people"].setdefault(person, row.line)
@@ -191,6 +198,50 @@ class UserImport(ImportSpec):
                     row.error(self.column("full_name").label,
                               _("与第 %(n)s 行是同一人（姓名、手机号、所属区划相同）")
                               % {"n": first})
+                else:
+                    match = inactive.get(person)
+                    if match is not None and self._changes(match, v):
+                        row.error(self.column("full_name").label, _deactivated(match))
+            if not row.errors:
+                self._check_model_rules(row, existing.get(name.casefold()) if name else None)
+
+    @staticmethod
+    def _values(v) -> dict:
+        return {"full_name": v.get("full_name") or "", "phone": v.get("phone") or "",
+                "role": v.get("role"), "scope_area_id": v.get("_scope")}
+
+    def _changes(self, user, v) -> bool:
+        return any(getattr(user, k) != val for k, val in self._values(v).items())
+
+    def _inactive_people(self, rows, actor) -> dict:
+        """The deactivated accounts the actor manages that this chunk's rows without a
+        username name (by name, phone and scope)."""
+        blank = [r.values for r in rows if not r.values["username"]]
+        if not blank:
+            return {}
+        return {(u.full_name, u.phone, u.scope_area_id): u
+                for u in self.model.objects.visible_to(actor).filter(
+                    is_active=False, full_name__in={v.get("full_name") for v in blank},
+                    scope_area_id__in={v.get("_scope") for v in blank})}
+
+    def _check_model_rules(self, row: ParsedRow, user) -> None:
+        """The model's own rules (services.account_clean), as the services apply them when
+        writing: the row's account as it would be."""
+        values = self._values(row.values)
+        candidate = self.model(username=user.username if user is not None
+                               else row.values["username"], **values)
+        exclude = ["scope_area"]  # checked by scope_errors
+        if user is not None or not row.values["username"]:
+            exclude.append("username")  # kept, or generated when writing
+        try:
+            services.account_clean(candidate, exclude=exclude)
+        except ServiceError as exc:
+            column = {"scope_area": "area"}.get(exc.field, exc.field)
+            label = self.column(column).label if column in self._column_names() else ""
+            row.error(label, exc.message.rstrip("。"))
+
+    def _column_names(self) -> set[str]:
+        return {c.key for c in self.columns}
 
     def _check_username(self, row: ParsedRow, name: str) -> None:
         user = self.model(username=name)
@@ -219,7 +270,9 @@ class UserImport(ImportSpec):
             q = Q()
             for name in names:
                 q |= Q(username__iexact=name)
-            by_name = {u.username.casefold(): u for u in User.objects.filter(q)}
+            # locked as read: account_change works on what is there now
+            by_name = {u.username.casefold(): u
+                       for u in User.objects.select_for_update().filter(q)}
         blank = [r for r in rows if not r.values["username"]]
         people = defaultdict(list)
         if blank:
@@ -260,46 +313,38 @@ class UserImport(ImportSpec):
             return candidate
 
     def write(self, rows: list[ParsedRow], state) -> Outcome:
+        """Each row through the services' rules (accounts/services.py `account_new`,
+        `account_change`, `account_save`), under this import's transaction; a refusal
+        there (the data changed since the check) rolls the whole import back."""
         actor = state["actor"]
         outcome = Outcome()
         existing = self._existing(rows, state)
         written = []
-        now = timezone.now()
         for row in rows:
             v = row.values
-            values = {"full_name": v["full_name"], "phone": v["phone"], "role": v["role"],
-                      "scope_area_id": v["_scope"]}
-            errors = services.scope_errors(actor=actor, role=v["role"], scope_code=v["_scope"])
-            if errors:
-                raise changed_since_check(row.line, errors[0][1])
             user = existing[row.line]
-            if user is None:
-                user = self.model(username=v["username"] or self._new_username(
-                    v["full_name"], state), **values, is_active=True, date_joined=now)
-                password = services.password_generate(user)
-                user.password = services.hash_generated(password)
-                user.must_change_password = True
-                user._history_user = actor
-                user._change_reason = _("导入新建")
-                user.save()
-                state["credentials"].append([
-                    user.username, user.full_name, str(user.get_role_display()),
-                    _area_name(user.scope_area_id), password])
-                outcome.created += 1
-            else:
-                changed = [k for k, val in values.items() if getattr(user, k) != val]
-                if not changed:
-                    outcome.unchanged += 1
-                    continue
-                if user.pk == actor.pk and {"role", "scope_area_id"} & set(changed):
-                    raise changed_since_check(row.line, _("不能修改自己的角色或管辖区划"))
-                for k in changed:
-                    setattr(user, k, values[k])
-                user.version += 1
-                user._history_user = actor
-                user._change_reason = _("导入修改")
-                user.save()
-                outcome.updated += 1
+            try:
+                if user is None:
+                    user = services.account_new(
+                        actor=actor, username=v["username"] or self._new_username(
+                            v["full_name"], state), role=v["role"], scope_code=v["_scope"],
+                        full_name=v["full_name"], phone=v["phone"])
+                    password = services.initial_password_set(user)
+                    services.account_save(user, actor=actor, action="create", imported=True)
+                    state["credentials"].append([
+                        user.username, user.full_name, str(user.get_role_display()),
+                        _area_name(user.scope_area_id), password])
+                    outcome.created += 1
+                else:
+                    data = {"full_name": v["full_name"], "phone": v["phone"],
+                            "role": v["role"], "scope_code": v["_scope"]}
+                    if not services.account_change(actor=actor, current=user, data=data):
+                        outcome.unchanged += 1
+                        continue
+                    services.account_save(user, actor=actor, action="update", imported=True)
+                    outcome.updated += 1
+            except ServiceError as exc:
+                raise changed_since_check(row.line, exc.message.rstrip("。")) from exc
             written.append(user)
         # the import's scope guard (core/tabular/ledger.py) checks these against
         # User.objects.visible_to(actor) before the transaction ends, as it does every
@@ -328,6 +373,10 @@ class UserImport(ImportSpec):
                 personal.PHONE, personal.stored_mask(personal.PHONE, user.phone))
             yield [user.full_name, user.username, phone, str(user.get_role_display()), code,
                    names[code], _("在用") if user.is_active else _("已停用")]
+
+
+def _deactivated(user) -> str:
+    return _("账户“%(u)s”已停用，须先在用户管理中恢复，才能导入修改") % {"u": user.username}
 
 
 def _area_name(code: str) -> str:

@@ -35,7 +35,11 @@ class PasswordChangeRequiredMiddleware:
             return self.get_response(request)
         path = request.path
         page = reverse("accounts:password_change")
-        if path in (page, reverse("accounts:logout")) or path.startswith(ALLOWED_PREFIXES):
+        # the bell's poll goes on to its view, which answers htmx's "stop polling" without
+        # renewing the session: a redirect here would reload 修改密码 every minute, wiping
+        # what the user typed, and keep the session alive
+        allowed = (page, reverse("accounts:logout"), reverse("core:notifications_bell"))
+        if path in allowed or path.startswith(ALLOWED_PREFIXES):
             return self.get_response(request)
         if path.startswith("/api/"):
             return JsonResponse({"detail": must_change_message(),

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from collections.abc import Callable
 from importlib import import_module
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, get_user_model
@@ -21,6 +23,8 @@ from fupin.core.roles import ROLE_SCOPE_MIN_LENGTH, Role, assignable_roles, can_
 
 from .models import LoginEvent
 from .selectors import client_ip
+
+T = TypeVar("T")
 
 
 def login_event_record(*, request, username: str, user, result: str) -> LoginEvent:
@@ -247,6 +251,78 @@ def username_taken(username: str, *, exclude_pk=None) -> bool:
     return qs.exists()
 
 
+# The rules of creating and changing an account, one code path for the pages' services below
+# and the import (accounts/imports.py), which calls these per row in its own transaction.
+
+_HISTORY_REASONS = {("create", False): gettext_lazy("新建账户"),
+                    ("create", True): gettext_lazy("导入新建"),
+                    ("update", False): "",
+                    ("update", True): gettext_lazy("导入修改")}
+
+
+def history_reason(action: str, *, imported: bool = False) -> str:
+    """The history's reason for creating ("create") or changing ("update") an account."""
+    return str(_HISTORY_REASONS[(action, imported)])
+
+
+def account_clean(user, *, exclude=()) -> None:
+    """The model's own rules (username characters, lengths, User.clean), as ServiceError."""
+    _clean(user, exclude=exclude)
+
+
+def account_new(*, actor, username: str, role: str, scope_code: str, full_name: str = "",
+                phone: str = ""):
+    """A new account, not saved yet, checked by the rules: a role and scope the actor may
+    give (`scope_errors`) and the model's own (`account_clean`). The caller has checked the
+    username is free, sets the password (`initial_password_set`) and saves
+    (`account_save`)."""
+    if not can_manage_accounts(actor):
+        raise PermissionDenied(_("您的角色无权管理用户账户。"))
+    _check_scope(actor=actor, role=role, scope_code=scope_code)
+    user = get_user_model()(username=username, role=role, scope_area_id=scope_code,
+                            full_name=(full_name or "").strip(),
+                            phone=(phone or "").strip(), is_active=True)
+    _clean(user)
+    return user
+
+
+def account_change(*, actor, current, data: dict) -> list[str]:
+    """Bring `current` — an account the actor manages, read under a lock — to `data`
+    (full_name, phone, role, scope_code), by the rules: not a deactivated account, not
+    one's own role or scope, a role and scope the actor may give, the model's own rules.
+    Returns the fields changed ([]: nothing to do, nothing refused); the version is raised,
+    the caller saves (`account_save`)."""
+    values = {"full_name": current.full_name, "phone": current.phone, "role": current.role,
+              "scope_area_id": current.scope_area_id}
+    for key, value in data.items():
+        values["scope_area_id" if key == "scope_code" else key] = (value or "").strip()
+    changed = [k for k, v in values.items() if getattr(current, k) != v]
+    if not changed:
+        return []
+    if not current.is_active:
+        raise ServiceError(_("该账户已停用，请先恢复后再修改。"))
+    if current.pk == actor.pk and {"role", "scope_area_id"} & set(changed):
+        raise ServiceError(_("不能修改自己的角色或管辖区划，请联系上级管理员。"))
+    _check_scope(actor=actor, role=values["role"], scope_code=values["scope_area_id"])
+    for key in changed:
+        setattr(current, key, values[key])
+    _clean(current)
+    current.version += 1
+    return changed
+
+
+def initial_password_set(user, password: str | None = None) -> str:
+    """The password somebody else chose (or a generated one, quickly hashed) and the
+    first-login flag; returns the clear password, to be shown once and never stored."""
+    return _set_password(user, password)
+
+
+def account_save(user, *, actor, action: str, imported: bool = False,
+                 reason: str = "") -> None:
+    """Save a created or changed account with its history (who, and why)."""
+    _save(user, actor=actor, reason=reason or history_reason(action, imported=imported))
+
+
 @transaction.atomic
 def user_create(*, actor, username: str, role: str, scope_code: str, full_name: str = "",
                 phone: str = "", password: str | None = None, reason: str = ""):
@@ -261,13 +337,10 @@ def user_create(*, actor, username: str, role: str, scope_code: str, full_name: 
     if username_taken(username):
         raise ServiceError(_("用户名“%(u)s”已被使用，请换一个。") % {"u": username},
                            field="username")
-    _check_scope(actor=actor, role=role, scope_code=scope_code)
-    User = get_user_model()
-    user = User(username=username, role=role, scope_area_id=scope_code,
-                full_name=full_name.strip(), phone=(phone or "").strip(), is_active=True)
-    _clean(user)
-    clear = _set_password(user, password)
-    _save(user, actor=actor, reason=reason or _("新建账户"))
+    user = account_new(actor=actor, username=username, role=role, scope_code=scope_code,
+                       full_name=full_name, phone=phone)
+    clear = initial_password_set(user, password)
+    account_save(user, actor=actor, action="create", reason=reason)
     return user, clear
 
 
@@ -279,21 +352,8 @@ def user_update(*, actor, user, expected_version: int | None, **data):
     _check_version(current, expected_version)
     if not current.is_active:
         raise ServiceError(_("该账户已停用，请先恢复后再修改。"))
-    values = {"full_name": current.full_name, "phone": current.phone, "role": current.role,
-              "scope_area_id": current.scope_area_id}
-    for key, value in data.items():
-        values["scope_area_id" if key == "scope_code" else key] = (value or "").strip()
-    changed = [k for k, v in values.items() if getattr(current, k) != v]
-    if not changed:
-        return current
-    if current.pk == actor.pk and {"role", "scope_area_id"} & set(changed):
-        raise ServiceError(_("不能修改自己的角色或管辖区划，请联系上级管理员。"))
-    _check_scope(actor=actor, role=values["role"], scope_code=values["scope_area_id"])
-    for key in changed:
-        setattr(current, key, values[key])
-    _clean(current)
-    current.version += 1
-    _save(current, actor=actor)
+    if account_change(actor=actor, current=current, data=data):
+        account_save(current, actor=actor, action="update")
     return current
 
 
@@ -359,30 +419,41 @@ def credential_sheet_create(*, actor, rows: list[list[str]]):
     return CredentialSheet.objects.create(actor=actor, accounts=len(rows), rows=rows)
 
 
-def credential_sheets_pending(*, actor):
+def _sheets_uncollected(*, now=None):
+    """The sheets still to hand over: neither collected nor past FUPIN_CREDENTIALS_DAYS (an
+    expired one waits for `credential_sheets_purge`, run by `fupin nightly`, unoffered)."""
     from .models import CredentialSheet
 
-    credential_sheets_purge()
-    return CredentialSheet.objects.filter(actor=actor, collected_at__isnull=True,
-                                          purged_at__isnull=True)
+    now = now or timezone.now()
+    return CredentialSheet.objects.filter(
+        collected_at__isnull=True, purged_at__isnull=True,
+        created_at__gte=now - datetime.timedelta(days=settings.FUPIN_CREDENTIALS_DAYS))
+
+
+def credential_sheets_pending(*, actor):
+    """The actor's sheets to download (a read: the purge is the nightly job's)."""
+    return _sheets_uncollected().filter(actor=actor)
 
 
 @transaction.atomic
-def credential_sheet_collect(*, actor, pk) -> list[list[str]]:
-    """The sheet's rows, for its importer only and only once: the sheet is emptied in the
-    same transaction (a second download finds nothing)."""
+def credential_sheet_collect(*, actor, pk, build: Callable[[list[list[str]], int], T]) -> T:
+    """The sheet's file, for its importer only and only once: `build(rows, left_out)` makes
+    it, then the sheet is emptied, in one transaction (a failure while building leaves the
+    passwords in place; a second download finds nothing). The rows are only those of the
+    accounts the importer still manages (`User.objects.visible_to`): one moved since to
+    another scope is counted in `left_out`, its password not handed over."""
     from django.http import Http404
 
-    from .models import CredentialSheet
-
-    sheet = CredentialSheet.objects.select_for_update().filter(
-        pk=pk, actor=actor, collected_at__isnull=True, purged_at__isnull=True).first()
+    sheet = _sheets_uncollected().select_for_update().filter(pk=pk, actor=actor).first()
     if sheet is None or not actor.is_active:
         raise Http404("not found")
-    rows = sheet.rows
+    reachable = set(get_user_model().objects.visible_to(actor).filter(
+        username__in=[row[0] for row in sheet.rows]).values_list("username", flat=True))
+    rows = [row for row in sheet.rows if row[0] in reachable]
+    content = build(rows, len(sheet.rows) - len(rows))
     sheet.rows, sheet.collected_at = [], timezone.now()
     sheet.save(update_fields=["rows", "collected_at"])
-    return rows
+    return content
 
 
 def credential_sheets_purge(*, now=None, days: int | None = None) -> int:

@@ -6,6 +6,7 @@ from django.contrib.auth.password_validation import password_validators_help_tex
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -339,34 +340,50 @@ class CredentialSheetListView(UserManagerMixin, View):
             "sheets": services.credential_sheets_pending(actor=request.user)})
 
 
+def _credential_workbook(rows: list[list[str]], left_out: int) -> bytes:
+    """The initial passwords as a spreadsheet, saying how many were left out (accounts no
+    longer in the importer's reach)."""
+    import io
+
+    import xlsxwriter
+
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet(_("初始密码"))
+    bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    headers = [_("用户名"), _("姓名"), _("角色"), _("管辖区划"), _("初始密码")]
+    for col, header in enumerate(headers):
+        sheet.write_string(0, col, header, bold)
+        sheet.set_column(col, col, 18 if col != 3 else 32)
+    for r, row in enumerate(rows, start=1):
+        for col, value in enumerate(row):
+            sheet.write_string(r, col, str(value))
+    line = len(rows) + 2
+    sheet.write_string(line, 0, _("首次登录时必须修改密码。请逐一交给本人，用后销毁此表。"))
+    if left_out:
+        sheet.write_string(line + 1, 0, ngettext(
+            "另有 %(n)s 个账户已不在您的管辖范围内，其初始密码未列出，请由其现管理员重置密码。",
+            "另有 %(n)s 个账户已不在您的管辖范围内，其初始密码未列出，请由其现管理员重置密码。",
+            left_out) % {"n": left_out})
+    book.close()
+    return out.getvalue()
+
+
 @method_decorator(never_cache, name="dispatch")
 class CredentialSheetDownloadView(UserManagerMixin, View):
     """The new accounts' initial passwords, once, to their importer (POST: a download
-    that empties the sheet is no GET a browser may prefetch)."""
+    that empties the sheet is no GET a browser may prefetch). The workbook is built before
+    the sheet is emptied, in the same transaction (services.credential_sheet_collect)."""
 
     def post(self, request, pk):
         import io
 
-        import xlsxwriter
         from django.http import FileResponse
 
-        rows = services.credential_sheet_collect(actor=request.user, pk=pk)
-        out = io.BytesIO()
-        book = xlsxwriter.Workbook(out, {"in_memory": True})
-        sheet = book.add_worksheet(_("初始密码"))
-        bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-        headers = [_("用户名"), _("姓名"), _("角色"), _("管辖区划"), _("初始密码")]
-        for col, header in enumerate(headers):
-            sheet.write_string(0, col, header, bold)
-            sheet.set_column(col, col, 18 if col != 3 else 32)
-        for r, row in enumerate(rows, start=1):
-            for col, value in enumerate(row):
-                sheet.write_string(r, col, str(value))
-        sheet.write_string(len(rows) + 2, 0,
-                           _("首次登录时必须修改密码。请逐一交给本人，用后销毁此表。"))
-        book.close()
-        out.seek(0)
-        response = FileResponse(out, as_attachment=True, filename="初始密码.xlsx",
+        content = services.credential_sheet_collect(actor=request.user, pk=pk,
+                                                    build=_credential_workbook)
+        response = FileResponse(io.BytesIO(content), as_attachment=True,
+                                filename="初始密码.xlsx",
                                 content_type="application/vnd.openxmlformats-officedocument."
                                              "spreadsheetml.sheet")
         response["Cache-Control"] = "private, no-store"

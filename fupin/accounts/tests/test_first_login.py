@@ -107,3 +107,32 @@ def test_users_without_the_flag_are_not_bothered(demo_users):
     c.force_login(demo_users["village_a"])
     assert c.get("/").status_code == 200
     assert c.get("/api/v1/me/").status_code == 200
+
+
+def test_the_bells_poll_neither_reloads_the_password_page_nor_renews_the_session(fresh):
+    """The bell polls every minute: answered with HX-Redirect, htmx reloaded 修改密码 and wiped
+    what the user typed, and each poll kept the session alive. It stops polling instead."""
+    import datetime
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    _user, password = fresh
+    c = logged_in("zhangsan", password)
+    key = c.cookies["sessionid"].value
+    Session.objects.filter(session_key=key).update(
+        expire_date=timezone.now() + datetime.timedelta(minutes=5))
+    before = Session.objects.get(session_key=key).expire_date
+    resp = c.get("/notifications/bell/", HTTP_HX_REQUEST="true")
+    assert resp.status_code == 286 and "HX-Redirect" not in resp  # htmx: stop polling
+    assert Session.objects.get(session_key=key).expire_date == before
+    assert "sessionid" not in resp.cookies
+
+
+def test_the_password_page_has_no_bell_while_the_change_is_due(fresh, demo_users):
+    _user, password = fresh
+    page = logged_in("zhangsan", password).get("/accounts/password/").content.decode()
+    assert 'data-testid="bell"' not in page and "/notifications/bell/" not in page
+    c = Client()
+    c.force_login(demo_users["village_a"])  # no change due: the bell is there
+    assert 'data-testid="bell"' in c.get("/accounts/password/").content.decode()

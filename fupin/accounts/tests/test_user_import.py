@@ -268,3 +268,157 @@ def test_an_administrator_cannot_change_her_own_role_by_import(scope_users, vill
     assert errors(report) == [(2, "用户名", "不能修改自己的角色或管辖区划")]
     admin.refresh_from_db()
     assert admin.role == "admin"
+
+
+def _download_url():
+    return f"/accounts/users/credentials/{CredentialSheet.objects.get().pk}/"
+
+
+def test_a_failure_while_building_the_download_keeps_the_passwords(client, county, villages,
+                                                                    monkeypatch):
+    """The sheet is emptied only with the workbook built, in the same transaction: a
+    failure while building it leaves the passwords to download again."""
+    assert run(county, good_rows(villages)).ok
+    rows = CredentialSheet.objects.get().rows
+
+    def boom(self):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("xlsxwriter.Workbook.close", boom)
+    client.force_login(county)
+    with pytest.raises(RuntimeError):
+        client.post(_download_url())
+    sheet = CredentialSheet.objects.get()
+    assert sheet.pending and sheet.rows == rows
+
+
+def test_the_download_leaves_out_accounts_now_out_of_the_importers_reach(client, county,
+                                                                         villages):
+    """An account moved since the import to another county is not the importer's any more:
+    its password is not handed to them, and the file says one was left out."""
+    assert run(county, good_rows(villages)).ok
+    User.objects.filter(username="zhangsan").update(scope_area_id="510821")
+    client.force_login(county)
+    resp = client.post(_download_url())
+    assert resp.status_code == 200
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(resp.streaming_content))) \
+        .get_sheet_by_index(0).to_python()
+    names = [r[0] for r in rows]
+    assert "zhangsan" not in names and {"zhangsan2", "lisi_cun", "wangwu"} <= set(names)
+    assert any("1 个账户已不在您的管辖范围内" in str(r[0]) for r in rows)
+    assert CredentialSheet.objects.get().rows == []  # emptied all the same: once only
+
+
+def test_the_user_list_only_reads_the_sheets(client, county, villages):
+    """Listing the accounts writes nothing: the expired sheets are erased by `fupin nightly`
+    (purge_credentials), and until then are neither offered nor handed out."""
+    import datetime
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    assert run(county, good_rows(villages)).ok
+    CredentialSheet.objects.update(created_at=timezone.now() - datetime.timedelta(days=4))
+    client.force_login(county)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/accounts/users/").content.decode()
+    assert not [q for q in queries if "credentialsheet" in q["sql"].lower()
+                and q["sql"].lstrip().upper().startswith("UPDATE")]
+    assert "初始密码待下载" not in page
+    sheet = CredentialSheet.objects.get()
+    assert sheet.purged_at is None and sheet.rows  # still there, for the nightly purge
+    assert "没有待下载的初始密码" in client.get("/accounts/users/credentials/").content.decode()
+    assert client.post(_download_url()).status_code == 404
+
+
+# --- the import keeps the services' rules -------------------------------------------------------
+
+def _deactivate(county, username):
+    from fupin.accounts import services
+
+    services.user_deactivate(actor=county, user=User.objects.get(username=username))
+    return User.objects.get(username=username)
+
+
+def test_a_row_changing_a_deactivated_account_is_refused(county, villages):
+    """As 修改账户 refuses it ("该账户已停用"): a deactivated account is restored first."""
+    assert run(county, good_rows(villages)).ok
+    before_user = _deactivate(county, "lisi_cun")
+    rows = good_rows(villages)
+    rows[2].update(phone="13900003333", role="产业技术员", area=villages[1][:9])
+    before = model_counts()
+    report = run(county, rows)
+    assert not report.ok and model_counts() == before
+    (line, column, message), = errors(report)
+    assert line == 4 and column == "用户名" and "已停用" in message and "恢复" in message
+    user = User.objects.get(username="lisi_cun")
+    assert (user.phone, user.role, user.scope_code, user.version) == (
+        before_user.phone, before_user.role, before_user.scope_code, before_user.version)
+
+
+def test_a_row_without_username_matching_a_deactivated_account_is_refused(county, villages):
+    assert run(county, good_rows(villages)).ok
+    _deactivate(county, "zhangsan")
+    rows = good_rows(villages)[:1]
+    rows[0]["role"] = "产业技术员"
+    rows[0]["area"] = villages[0]
+    report = run(county, rows)
+    assert not report.ok and "已停用" in errors(report)[0][2]
+    assert User.objects.get(username="zhangsan").role == "village_worker"
+
+
+def test_an_unchanged_row_of_a_deactivated_account_stays_unchanged(county, villages):
+    """The export lists deactivated accounts too, and re-imports unchanged."""
+    assert run(county, good_rows(villages)).ok
+    _deactivate(county, "lisi_cun")
+    report = run(county, good_rows(villages))
+    assert report.ok and report.outcome.as_dict() == {"created": 0, "updated": 0,
+                                                      "unchanged": 4}
+    assert not User.objects.get(username="lisi_cun").is_active  # never reactivated
+
+
+@pytest.fixture
+def stricter_rule(monkeypatch):
+    """A rule of the model's own (User.clean), as the services apply it (full_clean)."""
+    from django.core.exceptions import ValidationError
+
+    def clean(self):
+        if "测" in (self.full_name or ""):
+            raise ValidationError({"full_name": ["姓名不能含“测”字"]})
+
+    monkeypatch.setattr(User, "clean", clean)
+
+
+def test_the_models_own_rules_refuse_import_rows_as_they_refuse_the_pages(
+        county, villages, stricter_rule):
+    from fupin.accounts import services
+    from fupin.core.errors import ServiceError
+
+    with pytest.raises(ServiceError, match="不能含"):  # the 新建账户 page's service
+        services.user_create(actor=county, username="ceshi", full_name="测试",
+                             role="village_worker", scope_code=villages[0])
+    assert run(county, good_rows(villages)).ok
+    rows = good_rows(villages) + [{"full_name": "测试", "role": "村级专职人员",
+                                   "area": villages[0]}]
+    rows[2]["full_name"] = "李测"  # an existing account renamed
+    before = model_counts()
+    report = run(county, rows)
+    assert not report.ok and model_counts() == before
+    assert sorted(errors(report)) == [(4, "姓名", "姓名不能含“测”字"),
+                                      (6, "姓名", "姓名不能含“测”字")]
+    assert User.objects.get(username="lisi_cun").full_name == "李四"
+
+
+def test_the_import_writes_the_services_history_reasons(county, villages):
+    from fupin.accounts import services
+
+    assert run(county, good_rows(villages)).ok
+    made = User.objects.get(username="lisi_cun")
+    assert made.history.latest().history_change_reason == services.history_reason(
+        "create", imported=True)
+    rows = good_rows(villages)
+    rows[2]["phone"] = "13900004444"
+    assert run(county, rows).ok
+    assert made.history.latest().history_change_reason == services.history_reason(
+        "update", imported=True)

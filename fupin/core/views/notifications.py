@@ -39,11 +39,15 @@ def bell(request):
     """The bell's fragment, asked for by htmx every FUPIN_NOTIFICATION_POLL_SECONDS. The
     poll renews no session (core.middleware.SessionMiddleware), and once signed out (or
     expired) it answers htmx's "stop polling" instead of a redirect to the login page,
-    which htmx would follow and put in the bell's place."""
+    which htmx would follow and put in the bell's place. So it does for a user who must
+    change the password first (accounts' first-login guard lets the poll through to here):
+    their pages have no bell, and a tab opened before still polling must neither reload
+    修改密码 nor keep the session alive."""
     request.fupin_background = True
-    if not request.user.is_authenticated:
+    user = request.user
+    if not user.is_authenticated or getattr(user, "must_change_password", False):
         return HttpResponse(status=STOP_POLLING)
-    return render(request, "core/_bell.html", bell_context(request.user))
+    return render(request, "core/_bell.html", bell_context(user))
 
 
 @login_required
