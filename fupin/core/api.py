@@ -270,7 +270,11 @@ class TransitionRequestSerializer(serializers.Serializer):
 
 
 class TransitionUploadSerializer(TransitionRequestSerializer):
-    payload = serializers.JSONField(required=False, help_text="附加数据（JSON 对象的文本）")
+    # binary: the form field is the JSON text, parsed here (a bad text is a 400 on payload)
+    payload = serializers.JSONField(required=False, binary=True,
+                                    help_text="附加数据（JSON 对象的文本）",
+                                    error_messages={"invalid": gettext_lazy(
+                                        "附加数据须为 JSON 对象的文本。")})
     evidence = serializers.FileField(required=False, help_text="证明材料")
 
 
