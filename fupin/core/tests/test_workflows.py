@@ -502,3 +502,34 @@ def test_guard_refusal_checks_role_and_guards_whatever_the_state(demo_users, vil
     closed.amount = 1001
     assert "1000 元上限" in workflows.guard_refusal(step, closed,
                                                   demo_users["lizhou_township"])
+
+
+def test_the_nightly_sweep_removes_evidence_of_rolled_back_steps_only(demo_users, village,
+                                                                       settings, tmp_path):
+    import io
+    import os
+    import time
+
+    from django.core.management import call_command
+
+    from fupin.core.files import private_storage
+
+    settings.MEDIA_ROOT = str(tmp_path)  # nobody else's files in the sweep
+    storage = private_storage()
+    kept, kept_event = _closed_with_evidence(demo_users, village)
+    before = set(_evidence_files())
+    with pytest.raises(RuntimeError), transaction.atomic():  # an outer transaction fails
+        workflows.transition(actor=demo_users["lizhou_county"],
+                             obj=ticket(village, status=S.APPROVED), name="close",
+                             evidence=evidence())
+        raise RuntimeError("later in the same request")
+    [orphan] = set(_evidence_files()) - before
+    fresh = storage.save("evidence/2017/03/fresh.pdf", io.BytesIO(b"in flight"))
+    old = time.time() - 3 * 86400
+    for name in (orphan, kept_event.evidence.name):
+        os.utime(storage.path(name), (old, old))
+    out = io.StringIO()
+    call_command("purge_uploads", stdout=out)
+    assert not storage.exists(orphan)
+    assert storage.exists(kept_event.evidence.name) and storage.exists(fresh)
+    assert "证明材料文件 1 个" in out.getvalue()

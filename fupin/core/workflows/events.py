@@ -72,3 +72,38 @@ def evidence_for_download(user, pk: int, *, request=None):
                       detail=crypto.mask_numbers_in(
                           f"{event.transition} #{event.pk} {event.evidence_name}"))
     return event
+
+
+ORPHAN_AGE_HOURS = 24  # older than any request that may still commit its event
+
+
+def evidence_orphans_purge(*, now=None) -> int:
+    """Delete evidence files no DomainEvent names and older than a day: a step whose outer
+    transaction rolled back after the file was stored (a failure inside the step deletes its
+    own file). Run by `fupin purge_uploads` (and so `fupin nightly`). Returns the count."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ..models import DomainEvent
+
+    storage = DomainEvent._meta.get_field("evidence").storage
+    cutoff = (now or timezone.now()) - timedelta(hours=ORPHAN_AGE_HOURS)
+    known = set(DomainEvent.objects.exclude(evidence="").values_list("evidence", flat=True))
+    removed = 0
+
+    def walk(folder):
+        nonlocal removed
+        if not storage.exists(folder):
+            return
+        dirs, files = storage.listdir(folder)
+        for name in files:
+            path = f"{folder}/{name}"
+            if path not in known and storage.get_modified_time(path) < cutoff:
+                storage.delete(path)
+                removed += 1
+        for sub in dirs:
+            walk(f"{folder}/{sub}")
+
+    walk("evidence")
+    return removed
