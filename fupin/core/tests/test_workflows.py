@@ -401,6 +401,10 @@ def test_api_takes_evidence_and_a_payload_in_one_multipart_call(demo_users, vill
     assert bad.status_code == 400 and "payload" in bad.json() and unchanged(obj)
     listed = client.post(url, {"version": 1, "evidence": evidence(), "payload": "[1, 2]"})
     assert listed.status_code == 400 and "JSON 对象" in str(listed.json()) and unchanged(obj)
+    for text in ("[" * 100_000 + "]" * 100_000, '{"a": ' * 40 + "1" + "}" * 40,
+                 '{"a": "x\\u0000"}'):  # as the JSON body's parser refuses them
+        refused = client.post(url, {"version": 1, "evidence": evidence(), "payload": text})
+        assert refused.status_code == 400 and "payload" in refused.json() and unchanged(obj)
     resp = client.post(url, {"version": 1, "evidence": evidence(),
                              "payload": '{"checked_on": "2017-03-05", "pages": 2}'})
     assert resp.status_code == 200, resp.content
