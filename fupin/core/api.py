@@ -269,8 +269,31 @@ class TransitionRequestSerializer(serializers.Serializer):
     payload = serializers.DictField(required=False, help_text="操作记录的附加数据")
 
 
+class PayloadTextField(serializers.JSONField):
+    """The payload of a multipart request: the JSON text of an object, parsed here (binary),
+    refused as SafeJSONParser refuses a JSON body: bad JSON, too deep, NUL characters."""
+
+    default_error_messages = {"invalid": gettext_lazy("附加数据须为 JSON 对象的文本。")}
+
+    def __init__(self, **kwargs):
+        super().__init__(binary=True, **kwargs)
+
+    def to_internal_value(self, data):
+        from .drf import MAX_JSON_DEPTH, SafeJSONParser, _has_nul, _too_deep
+
+        try:
+            value = super().to_internal_value(data)
+        except RecursionError as exc:
+            raise serializers.ValidationError(SafeJSONParser.depth_message()) from exc
+        if _too_deep(value, MAX_JSON_DEPTH):
+            raise serializers.ValidationError(SafeJSONParser.depth_message())
+        if _has_nul(value):
+            raise serializers.ValidationError(_("请求含有不可见的空字符（NUL），请删除后重试。"))
+        return value
+
+
 class TransitionUploadSerializer(TransitionRequestSerializer):
-    payload = serializers.JSONField(required=False, help_text="附加数据（JSON 对象的文本）")
+    payload = PayloadTextField(required=False, help_text="附加数据（JSON 对象的文本）")
     evidence = serializers.FileField(required=False, help_text="证明材料")
 
 

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.core import scoping, workflows
+from fupin.core import scoping
 from fupin.core import services as core_services
 from fupin.core.errors import ServiceError
 from fupin.core.roles import can_write
@@ -167,7 +167,7 @@ def enrolment_update(*, actor, enrolment: Enrolment, data: dict,
                      expected_version: int | None) -> Enrolment:
     """Record attendance, the completion date or the certificate. Course and person are
     fixed (enrol again instead); the status moves only through the workflow's steps
-    (`enrolment_transition`)."""
+    (`core.workflows.transition`)."""
     scoping.assert_in_scope(actor, enrolment.area_code)
     current = Enrolment.objects.select_for_update().select_related("course").get(pk=enrolment.pk)
     core_services.check_version(current, expected_version)
@@ -180,20 +180,6 @@ def enrolment_update(*, actor, enrolment: Enrolment, data: dict,
     values.pop("status")
     return core_services.record_update(actor=actor, instance=current, data=values,
                                        expected_version=expected_version)
-
-
-def enrolment_transition(*, actor, enrolment: Enrolment, name: str, reason: str = "",
-                         expected_version: int | None = None, **payload) -> Enrolment:
-    """A step of the enrolment's workflow (models.Enrolment.workflow)."""
-    return workflows.transition(actor=actor, obj=enrolment, name=name, reason=reason,
-                                expected_version=expected_version, **payload)
-
-
-def course_transition(*, actor, course: Course, name: str, reason: str = "",
-                      expected_version: int | None = None) -> Course:
-    """A step of the course's workflow (models.Course.workflow)."""
-    return workflows.transition(actor=actor, obj=course, name=name, reason=reason,
-                                expected_version=expected_version)
 
 
 @transaction.atomic

@@ -389,3 +389,151 @@ def test_django_fsm_agrees_with_the_table(demo_users, village):
     assert names == {"approve", "send_back"}
     assert not django_fsm.has_transition_perm(obj._wf_approve, demo_users["village_a"])
     assert not django_fsm.can_proceed(obj._wf_close)
+
+
+# --- review fixes (issue 9) -----------------------------------------------------------------
+
+def test_api_takes_evidence_and_a_payload_in_one_multipart_call(demo_users, village, login):
+    obj = ticket(village, status=S.APPROVED)
+    client = login(demo_users["lizhou_county"])
+    url = f"/api/v1/tickets/{obj.pk}/transitions/close/"
+    bad = client.post(url, {"version": 1, "evidence": evidence(), "payload": "{not json"})
+    assert bad.status_code == 400 and "payload" in bad.json() and unchanged(obj)
+    listed = client.post(url, {"version": 1, "evidence": evidence(), "payload": "[1, 2]"})
+    assert listed.status_code == 400 and "JSON 对象" in str(listed.json()) and unchanged(obj)
+    for text in ("[" * 100_000 + "]" * 100_000, '{"a": ' * 40 + "1" + "}" * 40,
+                 '{"a": "x\\u0000"}'):  # as the JSON body's parser refuses them
+        refused = client.post(url, {"version": 1, "evidence": evidence(), "payload": text})
+        assert refused.status_code == 400 and "payload" in refused.json() and unchanged(obj)
+    resp = client.post(url, {"version": 1, "evidence": evidence(),
+                             "payload": '{"checked_on": "2017-03-05", "pages": 2}'})
+    assert resp.status_code == 200, resp.content
+    event = DomainEvent.objects.get()
+    assert event.payload == {"checked_on": "2017-03-05", "pages": 2}
+    assert event.evidence_name == "验收单.pdf"
+
+
+def _closed_with_evidence(demo_users, village):
+    done = workflows.transition(actor=demo_users["lizhou_county"],
+                                obj=ticket(village, status=S.APPROVED), name="close",
+                                evidence=evidence())
+    return done, workflows.events_for(done).get()
+
+
+@pytest.mark.parametrize("username", ["leader", "inspector"])
+def test_masked_roles_get_no_evidence_file_and_no_link(username, demo_users, village, login):
+    from fupin.core.models import AccessLog
+
+    done, event = _closed_with_evidence(demo_users, village)
+    reader = demo_users[username]
+    assert Ticket.objects.visible_to(reader).filter(pk=done.pk).exists()  # sees the record
+    assert login(reader).get(f"/events/{event.pk}/evidence/").status_code == 404
+    assert [e.link for e in workflows.timeline_entries(done, reader)] == [""]
+    assert not AccessLog.objects.exists()
+
+
+def test_staff_download_the_evidence_and_it_is_logged(demo_users, village, login):
+    from fupin.core.models import AccessLog
+
+    done, event = _closed_with_evidence(demo_users, village)
+    worker = demo_users["village_a"]
+    [entry] = workflows.timeline_entries(done, worker)
+    assert entry.link == f"/events/{event.pk}/evidence/"
+    resp = login(worker).get(entry.link, REMOTE_ADDR="10.0.0.7")
+    assert resp.getvalue() == b"%PDF-1.4 signed"
+    log = AccessLog.objects.get()
+    assert (log.actor, log.action, log.model, log.object_id, log.field, log.rows, log.ip) == (
+        worker, AccessLog.Action.REVEAL, "scopedapp.Ticket", str(done.pk), "evidence", 1,
+        "10.0.0.7")
+    assert "验收单.pdf" in log.detail
+    assert login(demo_users["village_b"]).get(entry.link).status_code == 404
+    assert AccessLog.objects.count() == 1  # a refused download is not logged as one
+
+
+def test_notify_below_tells_only_those_who_can_see_the_record(demo_users, second_officer,
+                                                              django_capture_on_commit_callbacks):
+    township = demo_users["lizhou_township"].scope_code
+    # a township's ticket: the village workers below cannot open it (plain prefix rule)
+    obj = workflows.transition(actor=demo_users["lizhou_township"],
+                               obj=ticket(township), name="submit")
+    assert not Ticket.objects.visible_to(demo_users["village_a"]).filter(pk=obj.pk).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        workflows.transition(actor=second_officer, obj=obj, name="approve")
+    assert not Notification.objects.exists()
+
+
+def _evidence_files():
+    from fupin.core.files import private_storage
+
+    storage = private_storage()
+    found = []
+
+    def walk(path):
+        try:
+            dirs, files = storage.listdir(path)
+        except FileNotFoundError:
+            return
+        found.extend(f"{path}/{f}" for f in files)
+        for d in dirs:
+            walk(f"{path}/{d}")
+
+    walk("evidence")
+    return sorted(found)
+
+
+def test_a_failing_after_step_leaves_no_evidence_file(demo_users, village, monkeypatch):
+    import dataclasses
+
+    before = _evidence_files()
+
+    def after(record, actor, event):
+        raise ServiceError("后续步骤失败。")
+
+    monkeypatch.setitem(FLOW.transitions, "close",
+                        dataclasses.replace(FLOW.get("close"), after=after))
+    obj = ticket(village, status=S.APPROVED)
+    with pytest.raises(ServiceError, match="后续步骤失败"):
+        workflows.transition(actor=demo_users["lizhou_county"], obj=obj, name="close",
+                             evidence=evidence())
+    assert unchanged(obj) and _evidence_files() == before
+
+
+def test_guard_refusal_checks_role_and_guards_whatever_the_state(demo_users, village):
+    step = FLOW.get("approve")
+    closed = ticket(village, status=S.CLOSED, amount=5)
+    assert workflows.guard_refusal(step, closed, demo_users["lizhou_township"]) is None
+    assert "不能办理“通过”" in workflows.guard_refusal(step, closed, demo_users["village_a"])
+    closed.amount = 1001
+    assert "1000 元上限" in workflows.guard_refusal(step, closed,
+                                                  demo_users["lizhou_township"])
+
+
+def test_the_nightly_sweep_removes_evidence_of_rolled_back_steps_only(demo_users, village,
+                                                                       settings, tmp_path):
+    import io
+    import os
+    import time
+
+    from django.core.management import call_command
+
+    from fupin.core.files import private_storage
+
+    settings.MEDIA_ROOT = str(tmp_path)  # nobody else's files in the sweep
+    storage = private_storage()
+    kept, kept_event = _closed_with_evidence(demo_users, village)
+    before = set(_evidence_files())
+    with pytest.raises(RuntimeError), transaction.atomic():  # an outer transaction fails
+        workflows.transition(actor=demo_users["lizhou_county"],
+                             obj=ticket(village, status=S.APPROVED), name="close",
+                             evidence=evidence())
+        raise RuntimeError("later in the same request")
+    [orphan] = set(_evidence_files()) - before
+    fresh = storage.save("evidence/2017/03/fresh.pdf", io.BytesIO(b"in flight"))
+    old = time.time() - 3 * 86400
+    for name in (orphan, kept_event.evidence.name):
+        os.utime(storage.path(name), (old, old))
+    out = io.StringIO()
+    call_command("purge_uploads", stdout=out)
+    assert not storage.exists(orphan)
+    assert storage.exists(kept_event.evidence.name) and storage.exists(fresh)
+    assert "证明材料文件 1 个" in out.getvalue()

@@ -245,17 +245,15 @@ class ObjectExportView(ResourceMixin, View):
 
 
 class EventEvidenceView(LoginRequiredMixin, View):
-    """A step's evidence file, to whoever may see the record (sealed at rest, no URL of its
-    own: core/files.py)."""
+    """A step's evidence file, to the roles that may see personal data inside their scope,
+    logged (workflows.evidence_for_download; sealed at rest, no URL of its own: core/files.py)."""
 
     def get(self, request, pk):
         import io
 
         from django.http import FileResponse
 
-        event = workflows.visible_event_or_404(request.user, pk)
-        if not event.evidence:
-            raise Http404("no evidence")
+        event = workflows.evidence_for_download(request.user, pk, request=request)
         with event.evidence.open("rb") as fh:
             content = io.BytesIO(fh.read())
         response = FileResponse(content, as_attachment=True,

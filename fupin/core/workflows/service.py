@@ -43,21 +43,22 @@ def previous_actor_id(obj) -> int | None:
 
 def _refusal(step: Transition, flow: Workflow, obj, actor, *, skip_role=False,
              distinct=True) -> str | None:
-    """Why `actor` may not take `step` on `obj` now (state, guards, distinct actor), or None.
-    Reason and evidence are asked when the step is taken."""
+    """Why `actor` may not take `step` on `obj` now (role, state, guards, distinct actor), or
+    None. Reason and evidence are asked when the step is taken."""
     if not skip_role and not step.role_allows(actor):
-        return _("您的角色不能办理“%(label)s”。") % {"label": step.label}
+        return _role_refusal(step)
     bound = getattr(obj, f"_wf_{step.name}")
     if not django_fsm.can_proceed(bound, check_conditions=False):
         return _("当前状态为“%(state)s”，不能“%(label)s”。") % {
             "state": flow.state_label(flow.state(obj)), "label": step.label}
-    for guard in step.guards:
-        reason = guard(obj, actor)
-        if reason:
-            return str(reason)
-    if distinct:
+    refusal = guard_refusal(step, obj, actor, skip_role=True)
+    if refusal is None and distinct:
         return _same_actor(step, obj, actor)
-    return None
+    return refusal
+
+
+def _role_refusal(step: Transition) -> str:
+    return _("您的角色不能办理“%(label)s”。") % {"label": step.label}
 
 
 def _same_actor(step: Transition, obj, actor) -> str | None:
@@ -66,11 +67,12 @@ def _same_actor(step: Transition, obj, actor) -> str | None:
     return None
 
 
-def guard_refusal(step: Transition, obj, actor) -> str | None:
+def guard_refusal(step: Transition, obj, actor, *, skip_role=False) -> str | None:
     """The role and the guards of `step` alone, whatever the record's state: what an import
-    checks before it walks a chain of steps (`Workflow.path`) at write time."""
-    if not step.role_allows(actor):
-        return _("您的角色不能办理“%(label)s”。") % {"label": step.label}
+    checks before it walks a chain of steps (`Workflow.path`) at write time, and what
+    `_refusal` asks after the state."""
+    if not skip_role and not step.role_allows(actor):
+        return _role_refusal(step)
     for guard in step.guards:
         reason = guard(obj, actor)
         if reason:
@@ -110,7 +112,7 @@ def transition(*, actor, obj, name: str, reason: str = "", evidence=None,
     scoping.assert_in_scope(actor, current.area_code)  # as it is now, not as it was read
     services.check_version(current, expected_version)
     if not step.role_allows(actor):
-        raise PermissionDenied(_("您的角色不能办理“%(label)s”。") % {"label": step.label})
+        raise PermissionDenied(_role_refusal(step))
     refusal = _refusal(step, flow, current, actor, skip_role=True, distinct=False)
     if refusal:
         raise ServiceError(refusal)
@@ -156,13 +158,14 @@ def transition(*, actor, obj, name: str, reason: str = "", evidence=None,
         event.evidence.save(f"{uuid.uuid4().hex}{ext}", evidence, save=False)
     try:
         event.save()
-    except Exception:
-        if event.evidence:  # the sealed file the failed event would have named
+        if step.after is not None:
+            step.after(current, actor, event)
+    except BaseException:
+        if event.evidence:  # the sealed file the failed step would have named
             event.evidence.storage.delete(event.evidence.name)
         raise
-
-    if step.after is not None:
-        step.after(current, actor, event)
+    # an outer transaction that rolls back later drops the event but not the file:
+    # `purge_uploads` (run by `fupin nightly`) sweeps the evidence files no event names
     link = detail_link(current)
     for effect in step.notify:
         transaction.on_commit(_effect(effect, obj=current, event=event, step=step, actor=actor,

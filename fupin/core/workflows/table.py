@@ -51,7 +51,9 @@ class Notify:
     """Who is told after a transition commits: users of `roles` responsible for the record's
     area (`below=True`: those whose scope lies inside it, e.g. the village workers under a
     township). `text` is a %-format with record, actor, reason and label; `area` picks
-    another area than the record's."""
+    another area than the record's. Only recipients who can open the record are told (its
+    `visible_to`, checked once per distinct scope and role): under the plain prefix rule the
+    village workers below a township's record cannot see it, and are not sent a dead link."""
 
     roles: tuple
     text: str
@@ -66,9 +68,29 @@ class Notify:
         text = str(self.text) % {"record": str(obj), "actor": actor_name(actor),
                                  "reason": event.reason, "label": str(step.label)}
         meta = type(obj)._meta
-        notify(recipients=users_for(roles=self.roles, area_code=area_code, below=self.below),
+        recipients = users_for(roles=self.roles, area_code=area_code, below=self.below)
+        notify(recipients=_who_can_see(obj, recipients),
                kind=self.kind or f"{meta.app_label}.{meta.model_name}.{step.name}",
                text=text[:500], link=link, area_code=area_code, exclude=actor)
+
+
+def _who_can_see(obj, users) -> list:
+    """The users who may open `obj`: one visibility query per distinct (scope, role)."""
+    from .. import scoping
+
+    model = type(obj)
+    answers: dict[tuple, bool] = {}
+    kept = []
+    for user in users:
+        key = (scoping.user_scope_code(user), getattr(user, "role", None), user.is_superuser)
+        if key not in answers:
+            qs = model._default_manager.all()
+            qs = qs.visible_to(user) if hasattr(qs, "visible_to") \
+                else scoping.filter_visible(qs, user)
+            answers[key] = qs.filter(pk=obj.pk).exists()
+        if answers[key]:
+            kept.append(user)
+    return kept
 
 
 @dataclass(frozen=True)

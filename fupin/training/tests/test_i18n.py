@@ -10,3 +10,6 @@ def test_course_page_in_english(demo_users, client, township):
     html = client.get(f"/training/courses/{course.pk}/").content.decode()
     assert "Roster" in html and "Planned places" in html and "学员名单" not in html
     assert "Enrol: type the ID number" in html
+    # the count of registered trainees is the status (its context), not the verb
+    counts = html.split('data-testid="course-counts"')[1].split("</ul>")[0]
+    assert "<li>Registered：" in counts and "<li>Enrol：" not in counts

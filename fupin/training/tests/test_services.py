@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from fupin.core import workflows
 from fupin.core.errors import ConcurrentEditError, ServiceError
 from fupin.registry.tests.factories import fake_id
 from fupin.training import services
@@ -191,12 +192,12 @@ def test_a_dropout_frees_a_place_and_cannot_come_back_to_a_full_course(demo_user
     actor = demo_users["village_a"]
     course = make_course(area_code=township, capacity=1)
     first = enrol(actor, course, make_trainee(area_code=actor.scope_code))
-    services.enrolment_transition(actor=actor, enrolment=first, name="drop",
-                                  reason="外出务工", expected_version=1)
+    workflows.transition(actor=actor, obj=first, name="drop",
+                         reason="外出务工", expected_version=1)
     enrol(actor, course, make_trainee(area_code=actor.scope_code))
     with pytest.raises(ServiceError, match="已报满"):
-        services.enrolment_transition(actor=actor, enrolment=first, name="rejoin",
-                                      expected_version=2)
+        workflows.transition(actor=actor, obj=first, name="rejoin",
+                             expected_version=2)
     first.refresh_from_db()
     assert first.status == "dropped" and first.version == 2
 
@@ -266,9 +267,9 @@ def ended_enrolment(demo_users, township, today, **kw):
 
 def test_completion_date_defaults_to_the_course_end_date(demo_users, township, today):
     e = ended_enrolment(demo_users, township, today)
-    e = services.enrolment_transition(actor=demo_users["village_a"], enrolment=e,
-                                      name="complete", days_attended=10,
-                                      certificate=" GY2017-001 ", expected_version=1)
+    e = workflows.transition(actor=demo_users["village_a"], obj=e,
+                             name="complete", days_attended=10,
+                             certificate=" GY2017-001 ", expected_version=1)
     assert e.completed_on == e.course.end_date and e.certificate == "GY2017-001"
     assert e.version == 2 and e.history.first().history_user == demo_users["village_a"]
 
@@ -278,11 +279,11 @@ def test_completion_date_is_required_while_the_course_runs(demo_users, township,
     e = make_enrolment(area_code=actor.scope_code, course=make_course(area_code=township),
                        status="enrolled")
     with pytest.raises(ServiceError, match="请填写实际结业日期") as err:
-        services.enrolment_transition(actor=actor, enrolment=e, name="complete",
-                                      expected_version=1)
+        workflows.transition(actor=actor, obj=e, name="complete",
+                             expected_version=1)
     assert err.value.field == "completed_on"
-    e = services.enrolment_transition(actor=actor, enrolment=e, name="complete",
-                                      completed_on=today, expected_version=1)
+    e = workflows.transition(actor=actor, obj=e, name="complete",
+                             completed_on=today, expected_version=1)
     assert e.completed_on == today
 
 
@@ -294,9 +295,9 @@ def test_completion_date_lies_between_course_start_and_today(demo_users, townshi
                                                               completed_on, message):
     e = ended_enrolment(demo_users, township, today)
     with pytest.raises(ServiceError, match=message):
-        services.enrolment_transition(actor=demo_users["village_a"], enrolment=e,
-                                      name="complete",
-                                      completed_on=completed_on(e.course, today).isoformat())
+        workflows.transition(actor=demo_users["village_a"], obj=e,
+                             name="complete",
+                             completed_on=completed_on(e.course, today).isoformat())
     e.refresh_from_db()
     assert e.status == "enrolled" and e.version == 1
 

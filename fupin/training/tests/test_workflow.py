@@ -33,8 +33,8 @@ def test_every_course_step_not_allowed_from_its_state_is_refused(name, state, de
                                                                  township, today):
     course = current_course(township, today, state)
     with pytest.raises(ServiceError, match="当前状态为"):
-        services.course_transition(actor=demo_users["lizhou_township"], course=course,
-                                   name=name, reason="x")
+        workflows.transition(actor=demo_users["lizhou_township"], obj=course,
+                             name=name, reason="x")
     course.refresh_from_db()
     assert course.status == state and course.version == 1
 
@@ -46,8 +46,8 @@ def test_every_enrolment_step_not_allowed_from_its_state_is_refused(name, state,
     e = make_enrolment(area_code=demo_users["village_a"].scope_code, status=state,
                        course=current_course(township, today, CS.RUNNING))
     with pytest.raises(ServiceError, match="当前状态为"):
-        services.enrolment_transition(actor=demo_users["village_a"], enrolment=e, name=name,
-                                      reason="x")
+        workflows.transition(actor=demo_users["village_a"], obj=e, name=name,
+                             reason="x")
     assert not DomainEvent.objects.exists()
 
 
@@ -61,8 +61,8 @@ def test_only_officers_move_a_course(username, refusal, name, demo_users, townsh
     step = Course.workflow.get(name)
     course = current_course(township, today, step.source[0])
     with pytest.raises(refusal):
-        services.course_transition(actor=demo_users[username], course=course, name=name,
-                                   reason="x")
+        workflows.transition(actor=demo_users[username], obj=course, name=name,
+                             reason="x")
 
 
 @pytest.mark.parametrize("name", ["check_in", "complete", "drop", "rejoin"])
@@ -71,8 +71,8 @@ def test_a_leader_moves_no_enrolment(name, demo_users, township, today):
     e = make_enrolment(area_code=demo_users["village_a"].scope_code, status=step.source[0],
                        course=current_course(township, today, CS.RUNNING))
     with pytest.raises(PermissionDenied):
-        services.enrolment_transition(actor=demo_users["leader"], enrolment=e, name=name,
-                                      reason="x")
+        workflows.transition(actor=demo_users["leader"], obj=e, name=name,
+                             reason="x")
 
 
 def test_course_guards_keep_the_dates(demo_users, township, today):
@@ -80,14 +80,14 @@ def test_course_guards_keep_the_dates(demo_users, township, today):
     past = make_course(area_code=township, status=CS.PLANNED, start_date=today - days(9),
                        end_date=today - days(2))
     with pytest.raises(ServiceError, match="不能开放报名"):
-        services.course_transition(actor=officer, course=past, name="open")
+        workflows.transition(actor=officer, obj=past, name="open")
     later = make_course(area_code=township, status=CS.OPEN, start_date=today + days(3),
                         end_date=today + days(9))
     with pytest.raises(ServiceError, match="尚未到开班日期"):
-        services.course_transition(actor=officer, course=later, name="start")
+        workflows.transition(actor=officer, obj=later, name="start")
     running = current_course(township, today, CS.RUNNING)
     with pytest.raises(ServiceError, match="尚未到期"):
-        services.course_transition(actor=officer, course=running, name="end")
+        workflows.transition(actor=officer, obj=running, name="end")
 
 
 def test_a_course_with_completions_cannot_be_cancelled_and_cancelling_needs_a_reason(
@@ -95,11 +95,11 @@ def test_a_course_with_completions_cannot_be_cancelled_and_cancelling_needs_a_re
     officer = demo_users["lizhou_township"]
     course = current_course(township, today, CS.RUNNING)
     with pytest.raises(ServiceError, match="须填写理由"):
-        services.course_transition(actor=officer, course=course, name="cancel")
+        workflows.transition(actor=officer, obj=course, name="cancel")
     make_enrolment(area_code=demo_users["village_a"].scope_code, course=course,
                    status=ES.COMPLETED, completed_on=today)
     with pytest.raises(ServiceError, match="已有 1 名学员结业"):
-        services.course_transition(actor=officer, course=course, name="cancel", reason="停办")
+        workflows.transition(actor=officer, obj=course, name="cancel", reason="停办")
 
 
 def test_a_course_goes_its_way_and_tells_who_acts_next(demo_users, township, today,
@@ -113,19 +113,19 @@ def test_a_course_goes_its_way_and_tells_who_acts_next(demo_users, township, tod
     with pytest.raises(ServiceError, match="尚未开放报名"):
         services.enrolment_create(actor=demo_users["village_a"], course=course, person=person)
     with django_capture_on_commit_callbacks(execute=True):
-        course = services.course_transition(actor=officer, course=course, name="open",
-                                            expected_version=1)
+        course = workflows.transition(actor=officer, obj=course, name="open",
+                                      expected_version=1)
     told = set(Notification.objects.values_list("recipient__username", flat=True))
     assert told == {"village_a", "village_b"}  # the village workers below the township
     assert "开始报名" in Notification.objects.first().text
     e = services.enrolment_create(actor=demo_users["village_a"], course=course, person=person)
-    course = services.course_transition(actor=officer, course=course, name="start")
+    course = workflows.transition(actor=officer, obj=course, name="start")
     e.refresh_from_db()  # the trainees registered are in training once the course starts
     assert e.status == ES.ENROLLED and workflows.events_for(e).get().reason == "培训班开班"
     Notification.objects.all().delete()
     with django_capture_on_commit_callbacks(execute=True):
-        course = services.course_transition(actor=demo_users["lizhou_county"], course=course,
-                                            name="end")
+        course = workflows.transition(actor=demo_users["lizhou_county"], obj=course,
+                                      name="end")
     assert list(Notification.objects.values_list("recipient__username", flat=True)) == [
         "lizhou_township"]  # the township records the outcomes
     assert [e.transition for e in workflows.events_for(course)] == ["end", "start", "open"]
@@ -138,9 +138,9 @@ def test_an_enrolment_goes_its_way_with_events(demo_users, township, today):
                          end_date=today)
     e = services.enrolment_create(actor=actor, course=course, person=make_trainee(
         area_code=actor.scope_code))
-    e = services.enrolment_transition(actor=actor, enrolment=e, name="check_in")
-    e = services.enrolment_transition(actor=actor, enrolment=e, name="complete",
-                                      certificate="GY-7", days_attended=5)
+    e = workflows.transition(actor=actor, obj=e, name="check_in")
+    e = workflows.transition(actor=actor, obj=e, name="complete",
+                             certificate="GY-7", days_attended=5)
     assert (e.status, e.completed_on, e.certificate) == (ES.COMPLETED, today, "GY-7")
     event = workflows.events_for(e).first()
     assert event.payload == {"completed_on": today.isoformat(), "days_attended": 5,
@@ -154,7 +154,7 @@ def test_no_step_into_a_course_not_begun_or_cancelled(demo_users, township, toda
                         end_date=today + days(9))
     e = make_enrolment(area_code=actor.scope_code, course=later)
     with pytest.raises(ServiceError, match="尚未到开班日期"):
-        services.enrolment_transition(actor=actor, enrolment=e, name="check_in")
+        workflows.transition(actor=actor, obj=e, name="check_in")
     gone = current_course(township, today, CS.CANCELLED)
     with pytest.raises(ServiceError, match="已取消，不能报名"):
         services.enrolment_create(actor=actor, course=gone,
@@ -250,9 +250,9 @@ def test_two_officers_start_and_cancel_a_course_at_once(demo_users, township, to
         try:
             barrier.wait(timeout=10)
             with transaction.atomic():
-                outcomes[name] = services.course_transition(
-                    actor=user, course=course, name=name, reason="人数不足",
-                    expected_version=1).status
+                outcomes[name] = workflows.transition(
+              actor=user, obj=course, name=name, reason="人数不足",
+              expected_version=1).status
         except ServiceError as exc:
             outcomes[name] = exc
         finally:
@@ -280,10 +280,10 @@ def test_the_enrolments_steps_are_on_the_persons_timeline(demo_users, township, 
                          end_date=today, name="电焊班")
     person = make_trainee(area_code=actor.scope_code)
     e = services.enrolment_create(actor=actor, course=course, person=person)
-    services.enrolment_transition(actor=actor, enrolment=e, name="check_in")
+    workflows.transition(actor=actor, obj=e, name="check_in")
     e.refresh_from_db()
-    services.enrolment_transition(actor=actor, enrolment=e, name="drop", reason="外出务工",
-                                  expected_version=e.version)
+    workflows.transition(actor=actor, obj=e, name="drop", reason="外出务工",
+                         expected_version=e.version)
     steps = [x for x in timeline(person_timeline, user=actor, obj=person)
              if x.title.startswith("电焊班 · ")]
     assert [x.title for x in steps] == ["电焊班 · 退出：在训 → 中途退出",
