@@ -8,6 +8,8 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from tests.browser.nav import assert_fits_phone
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "Guangyuan@2017"
@@ -38,8 +40,7 @@ def test_county_officer_reads_indicators_on_a_phone(live_server, demo, page, art
     expect(page.locator("#chart-coverage canvas")).to_have_count(1)
     expect(page.locator("#chart-children canvas")).to_have_count(1)
     page.select_option("#chart-key", "zero_employment")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 375, f"the page is {width}px wide on a 375px screen"
+    assert_fits_phone(page)
     page.screenshot(path=str(artifacts_dir / "indicators-phone.png"), full_page=True)
     # drill down into a township
     page.locator("table tbody a").first.click()
@@ -63,8 +64,7 @@ def test_zero_employment_list_on_a_phone(live_server, demo, page, artifacts_dir)
     page.goto(live_server.url + "/employment/zero-employment/")
     expect(page.locator('[data-testid="zero-count"]')).to_have_text(str(total))
     expect(page.locator(".list-group-item").first).to_contain_text("岁")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 375, f"the page is {width}px wide on a 375px screen"
+    assert_fits_phone(page)
     page.screenshot(path=str(artifacts_dir / "zero-employment-phone.png"), full_page=True)
     page.locator(".list-group-item ul a").first.click()
     expect(page.locator("main h1")).to_be_visible()

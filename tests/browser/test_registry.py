@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.nav import show_link
+from tests.browser.nav import assert_fits_phone, show_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,14 +43,6 @@ def open_nav(page, label: str) -> None:
 def screenshot(page, path) -> None:
     page.evaluate("window.scrollTo(0, 0)")  # the sticky top bar stays on top of the picture
     page.screenshot(path=str(path), full_page=True)
-
-
-def assert_fits_phone(page) -> None:
-    """Nothing makes the page itself scroll sideways: wide tables scroll inside their
-    .table-responsive box."""
-    width = page.evaluate("document.documentElement.scrollWidth")
-    viewport = page.viewport_size["width"]
-    assert width <= viewport, f"page is {width}px wide on a {viewport}px screen"
 
 
 def test_find_person_by_pinyin_and_reveal_phone(live_server, demo_users, page, artifacts_dir):

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from fupin.registry.tests.factories import fake_id
 from fupin.training.models import Enrolment
 from fupin.training.tests.factories import make_course, make_trainee
-from tests.browser.nav import show_link
+from tests.browser.nav import assert_fits_phone, show_link
 
 PASSWORD = "Guangyuan@2017"  # the password the demo_users fixture gives every demo user
 
@@ -34,12 +34,6 @@ def open_nav(page, href: str) -> None:
     link = nav.locator(f'a[href="{href}"]')
     show_link(nav, link)  # inside its menu group
     link.click()
-
-
-def assert_fits_phone(page) -> None:
-    """Nothing makes the page itself scroll sideways (wide tables scroll in their box)."""
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"page is {width}px wide"
 
 
 def test_village_worker_enrols_a_villager_from_the_course_page(page, live_server, demo_users,

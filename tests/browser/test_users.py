@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from fupin.accounts.models import User
-from tests.browser.nav import open_menu, show_link
+from tests.browser.nav import assert_fits_phone, open_menu, show_link
 
 PASSWORD = "Guangyuan@2017"  # the password the demo_users fixture gives every demo user
 NEW = "Chaoyang#2026x"
@@ -21,11 +21,6 @@ def log_in(page, live_server, username: str, password: str = PASSWORD) -> None:
     page.locator('input[name="username"]').fill(username)
     page.locator('input[name="password"]').fill(password)
     page.locator('form button[type="submit"]').click()
-
-
-def assert_fits_phone(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"page is {width}px wide"
 
 
 def test_county_officer_creates_a_village_worker_who_changes_the_password(

@@ -9,6 +9,8 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from tests.browser.nav import assert_fits_phone
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "Guangyuan@2017"
@@ -43,8 +45,7 @@ def test_workbench_on_a_phone(live_server, demo, page, artifacts_dir):
     page.goto(live_server.url + "/")
     card = page.locator('[data-card="incomplete"] [data-testid="card-count"]')
     expect(card).to_have_text(f"{expected['incomplete']:,}")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 375, f"the workbench is {width}px wide on a 375px screen"
+    assert_fits_phone(page, "the workbench")
     page.screenshot(path=str(artifacts_dir / "workbench-county-phone.png"), full_page=True)
     card.click()
     expect(page.locator("main h1")).to_contain_text("登记待完善")
@@ -55,6 +56,5 @@ def test_workbench_on_a_phone(live_server, demo, page, artifacts_dir):
     expect(page.locator('[data-testid="workbench-indicators"]')).to_contain_text("2017-")
     expect(page.locator('[data-indicator="employed"] [data-testid="indicator-change"]')) \
         .to_be_visible()
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 375, f"the leader's workbench is {width}px wide on a 375px screen"
+    assert_fits_phone(page, "the leader's workbench")
     page.screenshot(path=str(artifacts_dir / "workbench-leader-phone.png"), full_page=True)

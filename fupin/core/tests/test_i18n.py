@@ -15,7 +15,9 @@ def entries(text: str):
             continue
         fuzzy = "#, fuzzy" in block
         joined = "\n".join(lines)
-        msgid = "".join(re.findall(r'^(?:msgid )?"(.*)"$', joined.split("msgstr")[0], re.M))
+        # a plural entry's msgid ends where its msgid_plural begins
+        head = joined.split("msgstr")[0].split("msgid_plural")[0]
+        msgid = "".join(re.findall(r'^(?:msgid )?"(.*)"$', head, re.M))
         msgstr = "".join(re.findall(r'"(.*)"', joined.split("msgstr", 1)[1]))
         yield msgid, msgstr, fuzzy
 
@@ -34,5 +36,6 @@ def test_compiled_catalogue_is_current():
         return text.replace('\\"', '"').replace("\\n", "\n")
 
     stale = [m for m, _s, _f in entries(PO.read_text("utf-8"))
-             if m and catalogue.gettext(unescape(m)) == unescape(m)]
+             if m and catalogue.gettext(unescape(m)) == unescape(m)
+             and catalogue.ngettext(unescape(m), unescape(m), 1) == unescape(m)]
     assert stale == [], f"run `make messages` (compiled catalogue lacks {stale[:5]})"
