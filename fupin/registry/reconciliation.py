@@ -14,7 +14,19 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 
-from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils.translation import gettext_lazy as _
 
 from fupin.areas.models import Area
@@ -52,13 +64,12 @@ def conditions(limit: Callable[[QuerySet], QuerySet] = _same) -> dict[str, Q]:
     # a LEFT JOIN: a person without a report has no mark either
     not_outdated = Q(**{f"{report}outdated_at__isnull": True})
     employed = Q(employment_status__in=EMPLOYED)
-    # households whose national size differs from their members today: one GROUP BY of the
-    # active members (a household left with none has no head to show it on)
-    sized = limit(Person.objects.filter(retired_at__isnull=True,
-                                        household__national_size__isnull=False)) \
-        .values("household_id", "household__national_size") \
-        .annotate(members_now=Count("pk")) \
-        .exclude(members_now=F("household__national_size")).values("household_id")
+    # a head whose household's national size differs from its members today (a household
+    # left with none has no head to show it on): the members counted per head, one probe of
+    # the household index each, after the cheap tests have picked out the heads
+    members = limit(Person.objects.filter(household_id=OuterRef("household_id"),
+                                          retired_at__isnull=True)) \
+        .order_by().annotate(n=Func(template="COUNT(*)", output_field=IntegerField())).values("n")
     # the import writes, for each member of a covered household that its file left out, a
     # report saying so (listed=False); a member registered since has no report at all
     unlisted = Q(**{f"{report}isnull": True}) | Q(**{
@@ -66,7 +77,8 @@ def conditions(limit: Callable[[QuerySet], QuerySet] = _same) -> dict[str, Q]:
     return {
         "working_unrecorded": current & Q(**{f"{report}working": True}) & ~employed,
         "employed_unreported": current & Q(**{f"{report}working": False}) & employed,
-        "size_differs": Q(relation=HEAD, household_id__in=sized) & not_outdated,
+        "size_differs": Q(relation=HEAD, household__national_size__isnull=False) & not_outdated
+        & ~Q(household__national_size=Subquery(members)),
         "not_listed": Q(household__national_reported_on__isnull=False) & unlisted,
     }
 
