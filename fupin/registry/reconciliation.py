@@ -4,9 +4,9 @@ village, with the disagreement in words and the fix a village worker makes.
 
 The conditions (`conditions()`) are computed in the database and shared by the pages and the
 indicators (`registry/indicators.py`): a person's one report and household through their
-joins, the household sizes as one non-correlated GROUP BY set; no loop over people. The
-counts per area are the indicators' stored figures; a village's list limits every set to the
-village (benchmarks/README.md §5).
+joins, a head's household members counted from a partial index (one probe per head); no
+loop over people. The counts per area are the indicators' stored figures; a village's list
+limits every set to the village (benchmarks/README.md §5, §6).
 """
 
 from __future__ import annotations
@@ -57,7 +57,11 @@ def conditions(limit: Callable[[QuerySet], QuerySet] = _same) -> dict[str, Q]:
     A person has at most one report and one household: those are read through their join
     (one index probe per person, no row multiplied), not as `pk IN (…)` sets, which SQLite
     would materialise again for every condition that names one (six times the cost at
-    city scale). The household sizes are a set: a GROUP BY of members, built once."""
+    city scale). The household size is compared per head with a count of its active
+    members, read from the index `registry_person_active_member` alone: as a `pk IN (GROUP
+    BY …)` set PostgreSQL planned it over every household for one village, and could not
+    hash the city's set (it estimated every household in it), so it searched it row by row
+    for each person: more than 20 minutes for a county, 1.7 s this way (§6)."""
     report = "national_report__"
     current = Q(**{f"{report}listed": True, f"{report}outdated_at__isnull": True,
                    f"{report}retired_at__isnull": True})
