@@ -137,7 +137,7 @@ class Person(AreaScopedModel):
             models.Index(fields=["employment_status", "area_code"]),
             # a household's active members, counted from the index alone: the national
             # comparison counts them per head (reconciliation.conditions, size_differs)
-            models.Index(fields=["household", "area_code"], name="registry_person_active_member",
+            models.Index(fields=["household"], name="registry_person_active_member",
                          condition=Q(retired_at__isnull=True)),
         ]
 
