@@ -270,7 +270,7 @@ def test_readers_see_the_list_without_the_fixes_and_bad_bodies_are_refused(demo_
 
 
 def test_each_kind_counts_the_same_limited_to_villages_or_over_the_county(demo_users):
-    """The figures recomputed for a few villages after a write (the sets limited to them) and
+    """The figures recomputed for a few villages after a write (their people and households) and
     those of a whole pass (a first refresh) are the village lists' counts, kind by kind."""
     rows = national_rows()
     rows[3][8] = 2  # 王建国's household (village B): 2 in the file, 1 registered
