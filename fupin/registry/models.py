@@ -135,6 +135,10 @@ class Person(AreaScopedModel):
             models.Index(fields=["area_code"], name="registry_person_incomplete",
                          condition=Q(complete=False, retired_at__isnull=True)),
             models.Index(fields=["employment_status", "area_code"]),
+            # a household's active members, counted from the index alone: the national
+            # comparison counts them per head (reconciliation.conditions, size_differs)
+            models.Index(fields=["household"], name="registry_person_active_member",
+                         condition=Q(retired_at__isnull=True)),
         ]
 
     def __str__(self):

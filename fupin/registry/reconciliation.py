@@ -4,9 +4,9 @@ village, with the disagreement in words and the fix a village worker makes.
 
 The conditions (`conditions()`) are computed in the database and shared by the pages and the
 indicators (`registry/indicators.py`): a person's one report and household through their
-joins, the household sizes as one non-correlated GROUP BY set; no loop over people. The
-counts per area are the indicators' stored figures; a village's list limits every set to the
-village (benchmarks/README.md §5).
+joins, a head's household members counted from a partial index (one probe per head); no
+loop over people and no set to build. The counts per area are the indicators' stored figures;
+a village's list reads the village's people (benchmarks/README.md §5, §6).
 """
 
 from __future__ import annotations
@@ -14,7 +14,19 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 
-from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils.translation import gettext_lazy as _
 
 from fupin.areas.models import Area
@@ -34,31 +46,31 @@ KINDS = {
 }
 
 
-def _same(qs: QuerySet) -> QuerySet:
-    return qs
-
-
-def conditions(limit: Callable[[QuerySet], QuerySet] = _same) -> dict[str, Q]:
-    """One condition on Person per kind. `limit` narrows the sets to the areas being computed
-    (the indicator's Period.limit); the pages pass none, the scope applies to the people.
+def conditions() -> dict[str, Q]:
+    """One condition on Person per kind: the pages filter the people by scope and area, the
+    indicators by the areas being computed (Period.limit on their source).
 
     A person has at most one report and one household: those are read through their join
     (one index probe per person, no row multiplied), not as `pk IN (…)` sets, which SQLite
     would materialise again for every condition that names one (six times the cost at
-    city scale). The household sizes are a set: a GROUP BY of members, built once."""
+    city scale). The household size is compared per head with a count of the household's
+    active members, read from the index `registry_person_active_member` alone (a member
+    lives in the household's area: the count needs no area). As a `household_id IN (GROUP
+    BY …)` set PostgreSQL planned it over every household for one village, and could not
+    hash the city's set (it estimated every household in it), so searched it row by row for
+    each person: more than 20 minutes for a county, 1.6 s this way (benchmarks §6)."""
     report = "national_report__"
     current = Q(**{f"{report}listed": True, f"{report}outdated_at__isnull": True,
                    f"{report}retired_at__isnull": True})
     # a LEFT JOIN: a person without a report has no mark either
     not_outdated = Q(**{f"{report}outdated_at__isnull": True})
     employed = Q(employment_status__in=EMPLOYED)
-    # households whose national size differs from their members today: one GROUP BY of the
-    # active members (a household left with none has no head to show it on)
-    sized = limit(Person.objects.filter(retired_at__isnull=True,
-                                        household__national_size__isnull=False)) \
-        .values("household_id", "household__national_size") \
-        .annotate(members_now=Count("pk")) \
-        .exclude(members_now=F("household__national_size")).values("household_id")
+    # a head whose household's national size differs from its members today (a household
+    # left with none has no head to show it on): the members counted per head, one probe of
+    # the household index each, after the cheap tests have picked out the heads
+    members = Person.objects.filter(household_id=OuterRef("household_id"),
+                                    retired_at__isnull=True) \
+        .order_by().annotate(n=Func(template="COUNT(*)", output_field=IntegerField())).values("n")
     # the import writes, for each member of a covered household that its file left out, a
     # report saying so (listed=False); a member registered since has no report at all
     unlisted = Q(**{f"{report}isnull": True}) | Q(**{
@@ -66,22 +78,23 @@ def conditions(limit: Callable[[QuerySet], QuerySet] = _same) -> dict[str, Q]:
     return {
         "working_unrecorded": current & Q(**{f"{report}working": True}) & ~employed,
         "employed_unreported": current & Q(**{f"{report}working": False}) & employed,
-        "size_differs": Q(relation=HEAD, household_id__in=sized) & not_outdated,
+        "size_differs": Q(relation=HEAD, household__national_size__isnull=False) & not_outdated
+        & ~Q(household__national_size=Subquery(members)),
         "not_listed": Q(household__national_reported_on__isnull=False) & unlisted,
     }
 
 
-def any_condition(limit: Callable[[QuerySet], QuerySet] = _same) -> Q:
+def any_condition() -> Q:
     q = Q()
-    for cond in conditions(limit).values():
+    for cond in conditions().values():
         q |= cond
     return q
 
 
 def _within(area: str) -> Callable[[QuerySet], QuerySet]:
-    """The sets limited to one area: a report, a household and their people share it."""
+    """People limited to one area."""
     if not area:
-        return _same
+        return lambda qs: qs
     if len(area) == 12:
         return lambda qs: qs.filter(area_code=area)
     return lambda qs: qs.filter(area_code__startswith=area)
@@ -93,7 +106,7 @@ def mismatch_people(*, user, area: str = "") -> QuerySet:
     qs = Person.objects.visible_to(user).active()
     if area:
         qs = _within(area)(qs)
-    return qs.filter(any_condition(_within(area)))
+    return qs.filter(any_condition())
 
 
 # the indicators (registry/indicators.py) that count each kind, and all of them
@@ -124,11 +137,10 @@ def mismatch_counts(*, user, area: str) -> tuple[dict, list[dict]]:
 
 
 def village_mismatches(*, user, village: str) -> QuerySet:
-    """A village's working list: each person with a flag per kind of disagreement (the
-    sets limited to the village: a page reads only its own)."""
+    """A village's working list: each person with a flag per kind of disagreement."""
     flags = {f"is_{k}": Case(When(q, then=Value(True)), default=Value(False),
                              output_field=BooleanField())
-             for k, q in conditions(_within(village)).items()}
+             for k, q in conditions().items()}
     return (mismatch_people(user=user, area=village)
             .select_related("household", "national_report").annotate(**flags))
 

@@ -267,3 +267,40 @@ def test_readers_see_the_list_without_the_fixes_and_bad_bodies_are_refused(demo_
         assert resp.status_code == 400, body
     head.refresh_from_db()
     assert head.outdated_at is None
+
+
+def test_each_kind_counts_the_same_limited_to_villages_or_over_the_county(demo_users):
+    """The figures recomputed for a few villages after a write (their people and households) and
+    those of a whole pass (a first refresh) are the village lists' counts, kind by kind."""
+    rows = national_rows()
+    rows[3][8] = 2  # 王建国's household (village B): 2 in the file, 1 registered
+    load(demo_users, rows)
+    village_a = demo_users["village_a"]
+    household = Household.objects.get(number="510802001001000101")
+    services.person_register(actor=village_a, household=household, protected={
+        "id_number": fake_id(birth=datetime.date(1996, 2, 3))}, data={
+        "name": "张小军", "relation": "03", "labour_capacity": "01"})
+    # a retired member does not count: 张大山's household has 3 again (as in the file)…
+    services.person_retire(actor=village_a, person=Person.objects.get(name="张小花"))
+    period = ind.Period(timezone.localdate().year)
+    keys = ["national_mismatch", *ind_kinds()]
+    whole = ind.compute_live(period=period, area="510802")
+    limited = ind.compute_live(period=period, codes=[VILLAGE_A, VILLAGE_B])
+    county = demo_users["lizhou_county"]
+    for village in (VILLAGE_A, VILLAGE_B):
+        listed = kinds(county, village)
+        expected = {f"national_{k}": sum(k in found for found in listed.values())
+                    for k in ind_kinds(short=True)}
+        expected["national_mismatch"] = len(listed)
+        assert {k: whole[village][k] for k in keys} == expected, village
+        assert {k: limited[village][k] for k in keys} == expected, village
+    # …so only 张小军 (not listed) is left there, and 王建国's household still differs
+    assert kinds(county, VILLAGE_A) == {"张大山": {"working_unrecorded"},
+                                        "张小军": {"not_listed"}}
+    assert kinds(county, VILLAGE_B) == {"王建国": {"size_differs"}}
+
+
+def ind_kinds(short=False):
+    from fupin.registry.reconciliation import KIND_INDICATORS
+
+    return list(KIND_INDICATORS) if short else list(KIND_INDICATORS.values())
