@@ -42,3 +42,26 @@ def private_storage() -> SealedStorage:
     """The storage of FileFields that hold personal data (a callable, so that migrations
     name it rather than copy its location)."""
     return _storage
+
+
+def orphans_purge(storage, folder: str, *, known: set[str], older_than) -> int:
+    """Delete the files under `folder` that no record names (`known`: their stored names) and
+    that were written before `older_than` — what a rolled-back transaction left behind. The
+    age keeps a file whose record is still being written. Returns how many were deleted."""
+    removed = 0
+
+    def walk(path):
+        nonlocal removed
+        if not storage.exists(path):
+            return
+        dirs, files = storage.listdir(path)
+        for name in files:
+            name = f"{path}/{name}"
+            if name not in known and storage.get_modified_time(name) < older_than:
+                storage.delete(name)
+                removed += 1
+        for sub in dirs:
+            walk(f"{path}/{sub}")
+
+    walk(folder)
+    return removed

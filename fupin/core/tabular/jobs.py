@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from .. import crypto
+from ..files import orphans_purge
 from ..models import ImportJob
 from . import importer, reader
 from .reader import TabularError
@@ -249,20 +250,4 @@ def _purge_orphans(cutoff) -> int:
     known = set()
     for file, report in ImportJob.objects.values_list("file", "error_report"):
         known.update(n for n in (file, report) if n)
-    removed = 0
-
-    def walk(folder):
-        nonlocal removed
-        if not storage.exists(folder):
-            return
-        dirs, files = storage.listdir(folder)
-        for name in files:
-            path = f"{folder}/{name}"
-            if path not in known and storage.get_modified_time(path) < cutoff:
-                storage.delete(path)
-                removed += 1
-        for sub in dirs:
-            walk(f"{folder}/{sub}")
-
-    walk("imports")
-    return removed
+    return orphans_purge(storage, "imports", known=known, older_than=cutoff)

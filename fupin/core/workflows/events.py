@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .. import scoping
+from ..files import orphans_purge
 from ..personal import can_see_personal
 from ..timeline import TimelineEntry
 from .service import events_for
@@ -90,20 +91,4 @@ def evidence_orphans_purge(*, now=None) -> int:
     storage = DomainEvent._meta.get_field("evidence").storage
     cutoff = (now or timezone.now()) - timedelta(hours=ORPHAN_AGE_HOURS)
     known = set(DomainEvent.objects.exclude(evidence="").values_list("evidence", flat=True))
-    removed = 0
-
-    def walk(folder):
-        nonlocal removed
-        if not storage.exists(folder):
-            return
-        dirs, files = storage.listdir(folder)
-        for name in files:
-            path = f"{folder}/{name}"
-            if path not in known and storage.get_modified_time(path) < cutoff:
-                storage.delete(path)
-                removed += 1
-        for sub in dirs:
-            walk(f"{folder}/{sub}")
-
-    walk("evidence")
-    return removed
+    return orphans_purge(storage, "evidence", known=known, older_than=cutoff)
