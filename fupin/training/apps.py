@@ -51,6 +51,12 @@ class TrainingConfig(AppConfig):
         household_timeline.register(TimelineSource(key="training", order=20,
                                                    entries=timeline.household_entries))
         _workbench()
+        from fupin.core import demo
+
+        from .demo import demo_step
+
+        # after the five lists' 2017 records (order 30): this year's courses of the township
+        demo.register(demo.DemoStep(key="courses_this_year", order=40, run=demo_step))
 
 
 def _workbench():

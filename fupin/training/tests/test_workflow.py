@@ -291,3 +291,23 @@ def test_the_enrolments_steps_are_on_the_persons_timeline(demo_users, township, 
     assert "外出务工" in steps[0].text
     # another village's worker sees none of it
     assert timeline(person_timeline, user=demo_users["village_b"], obj=person) == []
+
+
+def test_the_demo_opens_this_years_course_through_the_workflow(
+        demo_users, django_capture_on_commit_callbacks):
+    """`fupin demo` gives the course buttons and the open-courses card something to show:
+    one course planned, one opened by the township officer (an event, the villages told)."""
+    from fupin.training.demo import demo_step
+
+    with django_capture_on_commit_callbacks(execute=True):
+        line = demo_step(password="", options={})
+    assert "2 个培训班" in line
+    township = demo_users["lizhou_township"].scope_code
+    states = dict(Course.objects.filter(area_code=township).values_list("name", "status"))
+    assert sorted(states.values()) == [CS.OPEN, CS.PLANNED]
+    opened = Course.objects.get(area_code=township, status=CS.OPEN)
+    assert [e.transition for e in workflows.events_for(opened)] == ["open"]
+    told = set(Notification.objects.values_list("recipient__username", flat=True))
+    assert {"village_a", "village_b"} <= told and "lizhou_township" not in told
+    assert demo_step(password="", options={}) == ""  # a second run changes nothing
+    assert Course.objects.filter(area_code=township).count() == 2
