@@ -42,3 +42,10 @@ def assert_fits_phone(page, what: str = "") -> None:
     screen = page.viewport_size["width"]
     assert width <= screen, (f"{what or page.url} is {width}px wide on a {screen}px screen: "
                              f"{page.evaluate(WIDEST)}")
+
+
+def htmx_ready(page) -> None:
+    """Wait until the page now shown has loaded its scripts: a select changed before htmx
+    has bound its listeners sends nothing (a person is never that fast; a test on a loaded
+    machine is)."""
+    page.wait_for_load_state("load")

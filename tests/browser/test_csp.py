@@ -127,6 +127,7 @@ def test_township_picks_a_village_under_the_policy(live_server, demo_users, watc
     log_in(page, live_server, "lizhou_township")
     visit(page, live_server.url + "/registry/households/")
     page.get_by_role("link", name="新增").click()
+    page.wait_for_url("**/households/new/")  # and its scripts loaded: htmx binds the picker
     select = page.locator("form [data-area-picker=area_code] select")
     with page.expect_response(lambda r: "/areas/picker/" in r.url):
         select.select_option(value=village.code)

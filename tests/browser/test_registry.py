@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.nav import assert_fits_phone, show_link
+from tests.browser.nav import assert_fits_phone, htmx_ready, show_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -167,6 +167,7 @@ def test_township_officer_picks_village_in_cascading_picker(live_server, demo_us
     select = picker.locator("select")
     expect(select).to_have_count(1)
     expect(select.locator("option")).to_contain_text([village.name])
+    htmx_ready(page)  # the refused form came back as a new page
     with page.expect_response(lambda r: "/areas/picker/" in r.url):
         select.select_option(value=village.code)
     # the picker was swapped (outerHTML): look it up again

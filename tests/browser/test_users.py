@@ -36,6 +36,7 @@ def test_county_officer_creates_a_village_worker_who_changes_the_password(
     assert_fits_phone(page)
     page.locator('[data-testid="user-create"]').click()
     form = page.locator('[data-testid="user-form"]')
+    page.wait_for_url("**/accounts/users/new/")  # and its scripts loaded: htmx binds the picker
     form.locator('input[name="username"]').fill("zhangsan")
     form.locator('input[name="full_name"]').fill("张三")
     form.locator('input[name="phone"]').fill("13800001111")
