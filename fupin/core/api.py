@@ -279,16 +279,15 @@ class PayloadTextField(serializers.JSONField):
         super().__init__(binary=True, **kwargs)
 
     def to_internal_value(self, data):
-        from .drf import MAX_JSON_DEPTH, SafeJSONParser, _has_nul, _too_deep
+        from .drf import SafeJSONParser, json_refusal
 
         try:
             value = super().to_internal_value(data)
         except RecursionError as exc:
             raise serializers.ValidationError(SafeJSONParser.depth_message()) from exc
-        if _too_deep(value, MAX_JSON_DEPTH):
-            raise serializers.ValidationError(SafeJSONParser.depth_message())
-        if _has_nul(value):
-            raise serializers.ValidationError(_("请求含有不可见的空字符（NUL），请删除后重试。"))
+        refusal = json_refusal(value)
+        if refusal:
+            raise serializers.ValidationError(refusal)
         return value
 
 

@@ -81,6 +81,17 @@ def _has_nul(value) -> bool:
     return False
 
 
+def json_refusal(value) -> str | None:
+    """Why a parsed JSON document is refused (nested too deep, a NUL character), or None: the
+    one check of JSON bodies (SafeJSONParser) and of JSON sent as text (a multipart
+    payload)."""
+    if _too_deep(value, MAX_JSON_DEPTH):
+        return SafeJSONParser.depth_message()
+    if _has_nul(value):
+        return _("请求含有不可见的空字符（NUL），请删除后重试。")
+    return None
+
+
 class SafeJSONParser(JSONParser):
     """JSON bodies, refused with a 400 (not a 500) when nested too deep or holding NUL
     characters (DESIGN §7: bad input gets a clear Chinese error and changes nothing)."""
@@ -90,10 +101,9 @@ class SafeJSONParser(JSONParser):
             data = super().parse(stream, media_type, parser_context)
         except RecursionError as exc:
             raise exceptions.ParseError(self.depth_message()) from exc
-        if _too_deep(data, MAX_JSON_DEPTH):
-            raise exceptions.ParseError(self.depth_message())
-        if _has_nul(data):
-            raise exceptions.ParseError(_("请求含有不可见的空字符（NUL），请删除后重试。"))
+        refusal = json_refusal(data)
+        if refusal:
+            raise exceptions.ParseError(refusal)
         return data
 
     @staticmethod

@@ -201,6 +201,26 @@ person_timeline = Registry()
 household_timeline = Registry()
 
 
+def register_member_records(*, key: str, title, order: int, template: str, name: str,
+                            person: Callable, household: Callable, timeline_order: int,
+                            person_entries: Callable, household_entries: Callable) -> None:
+    """A list's part of the person and household pages, on both at once: one section (one
+    template; `person(user=, person=)` / `household(user=, household=)` give its records as
+    `name`, and `member` is true on the household page, where each row names its member)
+    and the list's timeline sources."""
+    person_sections.register(Section(
+        key=key, title=title, order=order, template=template,
+        context=lambda request, obj: {name: person(user=request.user, person=obj)}))
+    household_sections.register(Section(
+        key=key, title=title, order=order, template=template,
+        context=lambda request, obj: {"member": True,
+                                      name: household(user=request.user, household=obj)}))
+    person_timeline.register(TimelineSource(key=key, order=timeline_order,
+                                            entries=person_entries))
+    household_timeline.register(TimelineSource(key=key, order=timeline_order,
+                                               entries=household_entries))
+
+
 def on_day(day: datetime.date | datetime.datetime) -> datetime.datetime:
     """A record's date as a timeline moment (the start of that day, local time), so that
     dated records sort among the history's timestamps."""

@@ -10,16 +10,7 @@ class EmploymentConfig(AppConfig):
     def ready(self):
         from django.urls import reverse_lazy
 
-        from fupin.core.sections import (
-            NavEntry,
-            Section,
-            TimelineSource,
-            household_sections,
-            household_timeline,
-            nav,
-            person_sections,
-            person_timeline,
-        )
+        from fupin.core.sections import NavEntry, nav, register_member_records
 
         from . import (
             indicators,  # noqa: F401  (registers them on core.indicators)
@@ -39,18 +30,11 @@ class EmploymentConfig(AppConfig):
                               url=reverse_lazy("employment:zero_employment"), order=24,
                               group="employment"))
         # the person and household pages: jobs, ventures and posts, and the timeline's entries
-        person_sections.register(Section(
+        register_member_records(
             key="work", title=_("就业记录"), order=45, template="employment/sections/work.html",
-            context=lambda request, person: {"work": selectors.person_work(
-                user=request.user, person=person)}))
-        household_sections.register(Section(
-            key="work", title=_("就业记录"), order=45, template="employment/sections/work.html",
-            context=lambda request, household: {"member": True, "work": selectors.household_work(
-                user=request.user, household=household)}))
-        person_timeline.register(TimelineSource(key="employment", order=30,
-                                                entries=timeline.person_entries))
-        household_timeline.register(TimelineSource(key="employment", order=30,
-                                                   entries=timeline.household_entries))
+            name="work", person=selectors.person_work, household=selectors.household_work,
+            timeline_order=30, person_entries=timeline.person_entries,
+            household_entries=timeline.household_entries)
         _periods()
 
 

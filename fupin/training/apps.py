@@ -10,16 +10,7 @@ class TrainingConfig(AppConfig):
     def ready(self):
         from django.urls import reverse_lazy
 
-        from fupin.core.sections import (
-            NavEntry,
-            Section,
-            TimelineSource,
-            household_sections,
-            household_timeline,
-            nav,
-            person_sections,
-            person_timeline,
-        )
+        from fupin.core.sections import NavEntry, nav, register_member_records
 
         from . import (
             indicators,  # noqa: F401  (registers them on core.indicators)
@@ -35,21 +26,12 @@ class TrainingConfig(AppConfig):
                               url=reverse_lazy("training:enrolment_list"), icon="journal-check",
                               order=16, group="employment"))
         # the person and household pages: the courses taken, and the timeline's entries
-        person_sections.register(Section(
+        register_member_records(
             key="training", title=_("参训记录"), order=40,
-            template="training/sections/enrolments.html",
-            context=lambda request, person: {"enrolments": selectors.person_enrolments(
-                user=request.user, person=person)}))
-        household_sections.register(Section(
-            key="training", title=_("参训记录"), order=40,
-            template="training/sections/enrolments.html",
-            context=lambda request, household: {
-                "member": True, "enrolments": selectors.household_enrolments(
-                    user=request.user, household=household)}))
-        person_timeline.register(TimelineSource(key="training", order=20,
-                                                entries=timeline.person_entries))
-        household_timeline.register(TimelineSource(key="training", order=20,
-                                                   entries=timeline.household_entries))
+            template="training/sections/enrolments.html", name="enrolments",
+            person=selectors.person_enrolments, household=selectors.household_enrolments,
+            timeline_order=20, person_entries=timeline.person_entries,
+            household_entries=timeline.household_entries)
         _workbench()
         from fupin.core import demo
 

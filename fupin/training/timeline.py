@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from fupin.core.sections import TIMELINE_LIMIT, on_day
 from fupin.core.timeline import TimelineEntry
-from fupin.core.workflows import timeline_entries
+from fupin.core.workflows import timeline_entries_of
 
 from .models import Enrolment
 from .selectors import household_enrolments, person_enrolments
@@ -18,7 +18,10 @@ from .selectors import household_enrolments, person_enrolments
 
 def _entries(user, enrolments, *, member: bool) -> list[TimelineEntry]:
     out = []
-    for e in enrolments[:TIMELINE_LIMIT]:
+    enrolments = list(enrolments[:TIMELINE_LIMIT])
+    # the steps (报名 → 在训 → 结业 / 退出), by whom and why: the workflow's events, one query
+    steps = timeline_entries_of(enrolments, user, limit=10)
+    for e in enrolments:
         who = f"{e.person.name} · " if member else ""
         link = reverse("training:enrolment_detail", args=[e.pk])
         out.append(TimelineEntry(
@@ -30,8 +33,7 @@ def _entries(user, enrolments, *, member: bool) -> list[TimelineEntry]:
                 at=on_day(e.completed_on), title=who + _("培训结业：%(course)s") % {
                     "course": e.course.name}, text=e.certificate, link=link,
                 icon="patch-check"))
-        # the steps (报名 → 在训 → 结业 / 退出), by whom and why, from the workflow's events
-        for step in timeline_entries(e, user, limit=10):
+        for step in steps.get(e.pk, []):
             out.append(replace(step, title=f"{who}{e.course.name} · {step.title}",
                                link=step.link or link))
     return out

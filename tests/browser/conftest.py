@@ -115,3 +115,20 @@ def page(browser, live_server):
     finally:
         context.close()
     assert not offsite, f"the browser tried to leave 127.0.0.1: {offsite}"
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo data as `fupin demo` loads it (a fiftieth of the households), with the demo
+    users' password `core.demo.DEMO_PASSWORD`."""
+    import io
+
+    from django.core.management import call_command
+
+    from fupin.areas.selectors import clear_cache
+    from fupin.core.demo import DEMO_PASSWORD
+
+    clear_cache()  # area names are cached per process; the database was just flushed
+    call_command("demo", password=DEMO_PASSWORD, scale=0.02, stdout=io.StringIO())
+    yield
+    clear_cache()

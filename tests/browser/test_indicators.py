@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
+from fupin.core.demo import DEMO_PASSWORD
 from tests.browser.nav import assert_fits_phone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "Guangyuan@2017"
-
-
-@pytest.fixture
-def demo(transactional_db):
-    from fupin.areas.selectors import clear_cache
-
-    clear_cache()
-    call_command("demo", password=PASSWORD, scale=0.02, stdout=io.StringIO())
-    yield
-    clear_cache()
+PASSWORD = DEMO_PASSWORD
 
 
 def test_county_officer_reads_indicators_on_a_phone(live_server, demo, page, artifacts_dir):

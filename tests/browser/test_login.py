@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
+
+from fupin.core.demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # ≥ 10 characters, mixed character classes, not containing a username.
-PASSWORD = "Guangyuan@2017"
-
-
-@pytest.fixture
-def demo(transactional_db):
-    """The demo data exactly as `fupin demo` loads it."""
-    from fupin.areas.selectors import clear_cache
-
-    clear_cache()  # area names are cached per process; the database was just flushed
-    call_command("demo", password=PASSWORD, scale=0.002, stdout=io.StringIO())
-    yield
-    clear_cache()
+PASSWORD = DEMO_PASSWORD
 
 
 def submit_login(page, live_server, username: str, password: str) -> None:

@@ -37,7 +37,12 @@ state, version + 1, a history row by the actor and a `DomainEvent` — all in on
 and the notifications in `transaction.on_commit`.
 """
 
-from .events import evidence_for_download, timeline_entries, visible_event_or_404
+from .events import (
+    evidence_for_download,
+    timeline_entries,
+    timeline_entries_of,
+    visible_event_or_404,
+)
 from .service import (
     Option,
     available_transitions,
@@ -62,5 +67,6 @@ from .table import (
 __all__ = ["REASON_MAX", "RESERVED", "Input", "Notify", "Option", "StateField", "Transition",
            "Workflow", "WorkflowModel", "available_transitions", "detail_link",
            "events_for", "evidence_for_download",
-           "guard_refusal", "previous_actor_id", "timeline_entries", "transition",
+           "guard_refusal", "previous_actor_id", "timeline_entries", "timeline_entries_of",
+           "transition",
            "visible_event_or_404", "workflow_for"]

@@ -9,7 +9,7 @@ from .. import scoping
 from ..files import orphans_purge
 from ..personal import can_see_personal
 from ..timeline import TimelineEntry
-from .service import events_for
+from .service import events_of
 from .table import actor_name, workflow_for
 
 
@@ -17,10 +17,22 @@ def timeline_entries(obj, user=None, limit: int = 200) -> list[TimelineEntry]:
     """The record's domain events as timeline entries, newest first: who, what step, from →
     to, why; evidence as a link to the view that checks who asks, for those who may download
     it (a scan with names and ID numbers: `can_see_personal`)."""
-    flow = workflow_for(obj)
+    return timeline_entries_of([obj], user, limit=limit).get(obj.pk, [])
+
+
+def timeline_entries_of(objs, user=None, limit: int = 200) -> dict[int, list[TimelineEntry]]:
+    """`timeline_entries` of several records of one model (pk → entries), from one query;
+    at most `limit` events each."""
+    objs = list(objs)
+    if not objs:
+        return {}
+    flow = workflow_for(objs[0])
     may_download = can_see_personal(user)
-    entries = []
-    for event in events_for(obj)[:limit]:
+    out: dict[int, list[TimelineEntry]] = {}
+    for event in events_of(objs)[:limit * len(objs)]:
+        entries = out.setdefault(event.object_id, [])
+        if len(entries) >= limit:
+            continue
         step = flow.get(event.transition) if flow else None
         label = str(step.label) if step else event.transition
         title = _("%(label)s：%(source)s → %(target)s") % {
@@ -33,7 +45,7 @@ def timeline_entries(obj, user=None, limit: int = 200) -> list[TimelineEntry]:
                 if event.evidence and may_download else "")
         entries.append(TimelineEntry(at=event.at, title=title, text=text, link=link,
                                      icon="arrow-right-circle"))
-    return entries
+    return out
 
 
 def visible_event_or_404(user, pk: int):

@@ -22,13 +22,23 @@ from ..errors import ServiceError
 from .table import REASON_MAX, RESERVED, Notify, Transition, Workflow, workflow_for
 
 
-def events_for(obj):
-    """The record's domain events, newest first."""
+def events_of(objs):
+    """The domain events of records of one model, newest first: one query for a list (a
+    person's enrolments on the timeline), not one per record."""
     from ..models import DomainEvent
 
-    return (DomainEvent.objects.filter(content_type=ContentType.objects.get_for_model(type(obj)),
-                                       object_id=obj.pk)
-            .select_related("actor").order_by("-at", "-id"))
+    objs = list(objs)
+    if not objs:
+        return DomainEvent.objects.none()
+    return (DomainEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(objs[0])),
+        object_id__in=[o.pk for o in objs])
+        .select_related("actor").order_by("-at", "-id"))
+
+
+def events_for(obj):
+    """The record's domain events, newest first."""
+    return events_of([obj])
 
 
 def previous_actor_id(obj) -> int | None:

@@ -311,3 +311,31 @@ def test_the_demo_opens_this_years_course_through_the_workflow(
     assert {"village_a", "village_b"} <= told and "lizhou_township" not in told
     assert demo_step(password="", options={}) == ""  # a second run changes nothing
     assert Course.objects.filter(area_code=township).count() == 2
+
+
+def test_the_timeline_reads_the_enrolments_steps_in_one_query(demo_users, township, today):
+    """A household's timeline costs the same queries for one enrolment as for three (no query
+    per enrolment for its events)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from fupin.core.sections import household_timeline, timeline
+
+    actor = demo_users["village_a"]
+    course = make_course(area_code=township, status=CS.RUNNING, start_date=today - days(4),
+                         end_date=today)
+    head = make_trainee(area_code=actor.scope_code)
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            timeline(household_timeline, user=actor, obj=head.household)
+        return len(ctx)
+
+    e = services.enrolment_create(actor=actor, course=course, person=head)
+    workflows.transition(actor=actor, obj=e, name="check_in")
+    one = queries()
+    for _ in range(2):
+        other = make_trainee(household=head.household, area_code=actor.scope_code)
+        e = services.enrolment_create(actor=actor, course=course, person=other)
+        workflows.transition(actor=actor, obj=e, name="check_in")
+    assert queries() == one
