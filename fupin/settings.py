@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "fupin.registry",
     "fupin.training",
     "fupin.employment",
+    "fupin.followups",
     "fupin.reports",
 ]
 

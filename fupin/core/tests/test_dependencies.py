@@ -1,5 +1,5 @@
 """Apps depend downwards only (docs/architecture.md, "Dependencies"):
-core ← areas ← accounts ← registry ← training / employment ← reports. core imports no domain
+core ← areas ← accounts ← registry ← training / employment ← followups ← reports. core imports no domain
 app: the apps register what core shows (places, demo steps, indicators, sections, timelines)."""
 
 import re
@@ -13,12 +13,15 @@ ROOT = Path(fupin.__file__).parent
 # what each app must not import: the apps above it (training and employment stand side by side
 # and do not need each other today; a later module may use the registry and the lists)
 FORBIDDEN = {
-    "core": ["areas", "accounts", "registry", "training", "employment", "reports"],
-    "areas": ["accounts", "registry", "training", "employment", "reports"],
-    "accounts": ["registry", "training", "employment", "reports"],
-    "registry": ["training", "employment", "reports"],
-    "training": ["employment", "reports"],
-    "employment": ["training", "reports"],
+    "core": ["areas", "accounts", "registry", "training", "employment", "followups",
+             "reports"],
+    "areas": ["accounts", "registry", "training", "employment", "followups", "reports"],
+    "accounts": ["registry", "training", "employment", "followups", "reports"],
+    "registry": ["training", "employment", "followups", "reports"],
+    "training": ["employment", "followups", "reports"],
+    "employment": ["training", "followups", "reports"],
+    # follow-up visits use the registry and the lists' services (a visit ends a job)
+    "followups": ["reports"],
 }
 
 

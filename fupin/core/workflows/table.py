@@ -100,8 +100,9 @@ class Input:
 
     name: str
     label: str
-    kind: str = "text"  # text, date, number
+    kind: str = "text"  # text, date, number, choice
     required: bool = False
+    choices: tuple = ()  # (value, label) pairs of a "choice": the page shows a select
 
 
 @dataclass(frozen=True, init=False)

@@ -1,0 +1,5 @@
+"""The module's Resources (core/resources.py), one file per record kind."""
+
+
+
+
