@@ -18,6 +18,27 @@ def needs():
 
 def worklist():
     """The village worker's working list (navigation, workbench card)."""
+    from django.urls import reverse, reverse_lazy
+    from django.utils.translation import gettext_lazy as _
+
+    from fupin.core import workbench as wb
+    from fupin.core.roles import OFFICERS, Role
+    from fupin.core.sections import NavEntry, nav
+
+    from . import selectors
+
+    nav.register(NavEntry(key="followups_worklist", label=_("待回访"), icon="telephone",
+                          order=30, url=reverse_lazy("followups:worklist"), group="followups",
+                          roles=OFFICERS | {Role.VILLAGE_WORKER}))
+
+    def due_now(user) -> int:
+        counts = selectors.worklist_counts(user=user)
+        return counts["overdue"] + counts["week"]
+
+    wb.register(wb.Card(
+        key="followups_due", title=_("待回访"), icon="telephone", order=5,
+        roles=frozenset({Role.VILLAGE_WORKER}), tone="warning", count=due_now,
+        help=_("逾期和本周到期的回访"), url=lambda user: reverse("followups:worklist")))
 
 
 def demo():
