@@ -92,6 +92,11 @@ def test_record_a_visit_offline_that_ends_a_job(live_server, demo, browser, arti
         expect(status).to_contain_text("1 条待同步")
         page.screenshot(path=str(artifacts_dir / "followups-offline-phone.png"), full_page=True)
         assert not Visit.objects.filter(person=person).exists()
+        # still without signal, the page comes back from the service worker's cache, the
+        # outbox with it
+        page.reload()
+        expect(page.get_by_test_id("sync-status")).to_contain_text("1 条待同步")
+        expect(page.locator("#fupin-worklist")).to_be_visible()
 
         if not _visits_endpoint_exists():
             pytest.skip("POST /api/v1/followups/visits/ is not in this branch yet")

@@ -201,8 +201,10 @@
     // discard: resend without the conflicting changes; reapply: with the server's versions
     const conflicting = item.conflicts || [];
     item.payload.changes = item.payload.changes.flatMap((c) => {
-      const hit = conflicting.find((k) => (k.mine && k.mine.id === c.id && c.id !== undefined) ||
-        (k.action === c.action && c.id === undefined));
+      const idOf = (k) => (k.id !== undefined ? k.id : (k.mine && k.mine.id !== undefined ? k.mine.id
+        : k.server && k.server.id));
+      const hit = conflicting.find((k) => k.action === c.action &&
+        (c.id === undefined || idOf(k) === undefined || idOf(k) === c.id));
       if (!hit) return [c];
       if (how === "discard") return [];
       const v = hit.server && hit.server.version;
