@@ -118,3 +118,61 @@ def test_record_a_visit_offline_that_ends_a_job(live_server, demo, browser, arti
     assert plan.category != category_before or plan.reason != "employed"
     assert plan.due_on != due_before
     assert not Employment.objects.filter(pk=job.pk, end_date__isnull=True).exists()
+
+
+def test_a_conflict_is_shown_with_both_versions(live_server, demo, browser):
+    """The client against the contract (the endpoint answered by the test): 409 keeps the
+    visit and shows mine and the server's; "discard my change" resends without it; 201
+    empties the outbox. The same client key is sent each time."""
+    import json
+
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(username="village_a")
+    person, job, _plan = _employed_person_with_a_due_plan(user)
+    sent: list[dict] = []
+
+    def visits(route):
+        body = json.loads(route.request.post_data)
+        sent.append(body)
+        if len(sent) == 1:
+            route.fulfill(status=409, content_type="application/json", body=json.dumps({
+                "detail": "记录已被修改", "code": "conflict", "conflicts": [{
+                    "action": "end_employment", "label": job.employer,
+                    "mine": {"id": job.pk, "version": job.version, "end_date": "2026-11-30"},
+                    "server": {"id": job.pk, "version": job.version + 1,
+                               "monthly_income": 4000}}]}))
+        else:
+            route.fulfill(status=201, content_type="application/json", body="{}")
+
+    context = browser.new_context(viewport=PHONE, locale="zh-CN",
+                                  timezone_id="Asia/Shanghai", service_workers="block")
+    context.set_default_timeout(15_000)
+    context.route("**/api/v1/followups/visits/", visits)
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + "/accounts/login/")
+        page.locator('input[name="username"]').fill("village_a")
+        page.locator('input[name="password"]').fill(DEMO_PASSWORD)
+        page.locator('form button[type="submit"]').click()
+        page.wait_for_url(live_server.url + "/")
+        page.goto(live_server.url + "/followups/")
+        page.locator(f'[data-record="{person.pk}"]').click()
+        form = page.get_by_test_id("visit-form")
+        form.locator(f'[data-testid="end-job-{job.pk}"]').check()
+        form.get_by_test_id("visit-submit").click()
+        conflict = page.get_by_test_id("conflict")
+        expect(conflict).to_contain_text("我的记录")
+        expect(conflict).to_contain_text("服务器上的记录")
+        expect(page.get_by_test_id("sync-status")).to_contain_text("1 条待同步")
+        conflict.get_by_role("button", name="放弃我的修改").click()
+        expect(page.get_by_test_id("sync-status")).to_have_text("已同步")
+    finally:
+        context.close()
+    assert len(sent) == 2 and sent[0]["client_key"] == sent[1]["client_key"]
+    assert sent[0]["changes"][0] == {"action": "end_employment", "id": job.pk,
+                                     "version": job.version,
+                                     "end_date": sent[0]["visited_on"]}
+    assert sent[1]["changes"] == []
+    assert set(sent[0]) == {"client_key", "person", "visited_on", "method", "findings",
+                            "changes", "needs"}
