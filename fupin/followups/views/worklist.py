@@ -5,20 +5,22 @@ recorded offline wait in the phone's outbox (fupin/static/fupin/followups/workli
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.http import HttpResponse
 from django.templatetags.static import static
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from fupin.core import codes
 
 from ..worklist_data import worklist_rows
 
-TABS = (("overdue", "逾期"), ("week", "本周到期"), ("month", "本月到期"))
+TABS = (("overdue", gettext_lazy("逾期")), ("week", gettext_lazy("本周到期")),
+        ("month", gettext_lazy("本月到期")))
 
 
 @login_required
@@ -27,7 +29,7 @@ def worklist(request):
     on = timezone.localdate()
     rows = worklist_rows(user=request.user, on=on)
     tab = request.GET.get("tab") or "overdue"
-    tabs = [{"key": k, "label": _(label), "rows": [r for r in rows if r["bucket"] == k]}
+    tabs = [{"key": k, "label": label, "rows": [r for r in rows if r["bucket"] == k]}
             for k, label in TABS]
     strings = {
         "offline": _("离线"), "pending": _("条待同步"), "synced": _("已同步"),
@@ -39,7 +41,8 @@ def worklist(request):
         "cancel": _("取消"), "empty": _("没有待回访的人员"),
     }
     return render(request, "followups/worklist.html", {
-        "tabs": tabs, "tab": tab, "places": codes.WORK_PLACE_CHOICES, "strings": strings, "today": on,
+        "tabs": tabs, "tab": tab, "places": codes.WORK_PLACE_CHOICES, "strings": strings,
+        "today": on,
         "api_url": "/api/v1/followups/worklist/", "visits_url": "/api/v1/followups/visits/",
     })
 
