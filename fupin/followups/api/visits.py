@@ -7,10 +7,11 @@ import json
 
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from fupin.core.api import ScopedReads, router
-from fupin.core.drf import json_refusal
+from fupin.core.drf import SafeJSONParser, json_refusal
 from fupin.core.errors import ServiceError
 from fupin.registry.models import Person
 
@@ -42,11 +43,11 @@ class VisitViewSet(ScopedReads, mixins.ListModelMixin, mixins.RetrieveModelMixin
     serializer_class = VisitSerializer
     filterset_class = VisitFilter
     http_method_names = ["get", "post", "head", "options"]
+    parser_classes = [SafeJSONParser, MultiPartParser]
 
     def create(self, request, *args, **kwargs):
         photo = None
-        if "payload" in request.data and not isinstance(request.data, dict) or \
-                hasattr(request.data, "getlist"):
+        if hasattr(request.data, "getlist"):  # multipart: `payload` (JSON text) + `photo`
             raw = request.data.get("payload", "")
             try:
                 body = json.loads(raw) if raw else {}
