@@ -206,3 +206,41 @@ def test_api_another_village_is_404_and_list_is_scoped(client, login, demo_users
     record(demo_users["village_a"], person)
     listed = client.get(URL).json()
     assert (listed.get("count", len(listed.get("results", listed))) == 0)
+
+
+# --- the phone form ----------------------------------------------------------------------
+
+def test_the_form_page_ends_a_job_and_redirects(client, login, worker, person):
+    login(worker)
+    job = make_employment(person=person)
+    url = reverse("followups:visit_create_for", args=[person.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'capture="environment"' in page.content.decode()
+    response = client.post(url, {"method": "home", "visited_on": "2017-06-01",
+                                 "findings": "返乡", f"job_{job.pk}_version": job.version,
+                                 f"job_{job.pk}_end_date": "2017-05-31", "needs": ["funds"]})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    job.refresh_from_db()
+    assert job.end_date == D(2017, 5, 31)
+    assert Need.objects.filter(person=person, kind="funds").exists()
+
+
+def test_the_form_page_shows_a_conflict_and_writes_nothing(client, login, worker, person):
+    login(worker)
+    job = make_employment(person=person)
+    response = client.post(reverse("followups:visit_create_for", args=[person.pk]),
+                           {"method": "home", "visited_on": "2017-06-01",
+                            f"job_{job.pk}_version": job.version + 1,
+                            f"job_{job.pk}_end_date": "2017-05-31"})
+    assert response.status_code == 409
+    assert not Visit.objects.exists()
+
+
+def test_the_visits_list_is_scoped(client, login, demo_users, person):
+    record(demo_users["village_a"], person, )
+    login(demo_users["village_b"])
+    page = client.get(reverse("followups:visit_list"))
+    assert page.status_code == 200 and "张三" not in page.content.decode()
+    login(demo_users["village_a"])
+    assert "张三" in client.get(reverse("followups:visit_list")).content.decode()
