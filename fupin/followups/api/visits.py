@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from fupin.core.api import ScopedReads, router
+from fupin.core.api import ScopedModelViewSet, router
 from fupin.core.drf import SafeJSONParser, json_refusal
 from fupin.core.errors import ServiceError
 from fupin.registry.models import Person
@@ -27,7 +27,8 @@ class VisitSerializer(serializers.ModelSerializer):
         model = Visit
         fields = ["id", "person", "visited_on", "method", "findings", "visitor", "category",
                   "due_on", "on_time", "changes", "client_key", "has_photo", "version"]
-        read_only_fields = fields
+        read_only_fields = ["id", "person", "visitor", "category", "due_on", "on_time",
+                            "changes", "client_key", "has_photo", "version"]
 
     def get_has_photo(self, obj) -> bool:
         return bool(obj.photo)
@@ -37,12 +38,11 @@ def _bad(message):
     return Response({"detail": str(message)}, status=status.HTTP_400_BAD_REQUEST)
 
 
-class VisitViewSet(ScopedReads, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                   viewsets.GenericViewSet):
+class VisitViewSet(ScopedModelViewSet):
     model = Visit
     serializer_class = VisitSerializer
     filterset_class = VisitFilter
-    http_method_names = ["get", "post", "head", "options"]
+    select_related = ("person",)
     parser_classes = [SafeJSONParser, MultiPartParser]
 
     def create(self, request, *args, **kwargs):
@@ -83,4 +83,4 @@ class VisitViewSet(ScopedReads, mixins.ListModelMixin, mixins.RetrieveModelMixin
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
-router.register("followups/visits", VisitViewSet, basename="followups-visit")
+router.register("followups/visits", VisitViewSet, basename="visit")

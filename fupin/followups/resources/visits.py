@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fupin.core import services as core
 from fupin.core.resources import Column, Resource
+from fupin.employment.forms import PersonRecordForm
 from fupin.registry.filters import StyledFilterSet
 
 from .. import visits as services
@@ -26,8 +27,15 @@ class VisitFilter(StyledFilterSet):
         fields = ["method", "on_time"]
 
 
+class VisitForm(PersonRecordForm):
+    class Meta:
+        model = Visit
+        fields = ["person", "visited_on", "method", "findings", "visitor"]
+
+
 class VisitResource(Resource):
     model = Visit
+    form_class = VisitForm
     filterset_class = VisitFilter
     icon = "chat-square-text"
     columns = [Column("person__name", _("姓名"), link=True), Column("visited_on"),
