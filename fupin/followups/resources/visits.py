@@ -43,6 +43,12 @@ class VisitResource(Resource):
     detail_fields = ["visited_on", "method", "findings", "visitor", "category", "due_on",
                      "on_time"]
 
+    @property
+    def import_spec(self):
+        from ..imports import visits_import
+
+        return visits_import
+
     def list_queryset(self, user):
         return self.queryset(user).select_related("person").order_by("-visited_on", "-pk")
 

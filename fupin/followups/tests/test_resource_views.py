@@ -23,3 +23,9 @@ class TestVisitViews(ResourceTests):
 
     def api_update_data(self, obj):
         return {"findings": "改"}
+
+    def import_rows(self, area):
+        p = make_person(area_code=area, name="钱七")
+        return [{"id_number": p.reveal("id_number"), "name": p.name,
+                 "visited_on": "2017-06-01", "method": "入户", "findings": "在家",
+                 "need_kind": "资金", "need_note": "想养牛"}]
