@@ -244,3 +244,28 @@ def test_the_visits_list_is_scoped(client, login, demo_users, person):
     assert page.status_code == 200 and "张三" not in page.content.decode()
     login(demo_users["village_a"])
     assert "张三" in client.get(reverse("followups:visit_list")).content.decode()
+
+
+def test_the_photo_is_served_only_to_who_sees_the_visit(client, login, demo_users, person):
+    upload = SimpleUploadedFile("p.jpg", _jpeg_with_gps((300, 200)), content_type="image/jpeg")
+    visit, _created = record(demo_users["village_a"], person, photo=upload)
+    login(demo_users["village_b"])
+    assert client.get(reverse("followups:visit_photo", args=[visit.pk])).status_code == 404
+
+
+def test_the_ledger_refuses_bad_rows_and_writes_nothing(demo_users, person):
+    from fupin.followups.imports import visits_import
+    from fupin.core.tabular.spec import ParsedRow
+
+    state = visits_import.start(actor=demo_users["village_a"])
+    good = ParsedRow(line=2, values={"id_number": person.reveal("id_number"), "name": "张三",
+                                     "visited_on": D(2017, 6, 1), "method": "home",
+                                     "findings": "", "visitor": None, "need_kind": None}, raw=[])
+    future = ParsedRow(line=3, values={**good.values,
+                                       "visited_on": datetime.date.today()
+                                       + datetime.timedelta(days=3)}, raw=[])
+    wrong = ParsedRow(line=4, values={**good.values, "name": "李四"}, raw=[])
+    rows = [good, future, wrong]
+    visits_import.check(rows, state)
+    assert not good.errors and future.errors and wrong.errors
+    assert "晚于今天" in future.errors[0][1] and "不符" in wrong.errors[0][1]
