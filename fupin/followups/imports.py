@@ -69,7 +69,13 @@ class VisitImport(PersonRecordImport):
             row.error(self.column("visited_on").label, _("回访日期不能晚于今天"))
 
     def write(self, rows, state):
-        outcome = super().write(rows, state)
+        # a visit already recorded (same person, date, method) is left as it is
+        self.persons(rows, state)
+        keyed = [(row, self.keyed_data(row, state)[0]) for row in rows]
+        found = self.existing([key for _row, key in keyed], state)
+        fresh = [row for row, key in keyed if key not in found]
+        outcome = super().write(fresh, state)
+        outcome.unchanged += len(rows) - len(fresh)
         visits = {(v.person_id, v.visited_on, v.method): v for v in Visit.objects.active()
                   .filter(person_id__in={self.person_of(r, state).pk for r in rows})}
         for row in rows:

@@ -30,8 +30,10 @@ def photo_clean(upload) -> ContentFile:
             probe.verify()
         image = Image.open(io.BytesIO(raw))
         image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise ServiceError(_("上传的文件不是有效的图片，请拍照或选择照片。"), field="photo") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
+            Image.DecompressionBombError):
+        raise ServiceError(_("上传的文件不是有效的图片，请拍照或选择照片。"),
+                           field="photo") from None
     image = ImageOps.exif_transpose(image)
     image = image.convert("RGB")
     image.thumbnail((MAX_SIDE, MAX_SIDE))

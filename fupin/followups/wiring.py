@@ -14,8 +14,14 @@ def visits():
     from django.utils.translation import gettext as _
     from django.utils.translation import gettext_lazy as _l
 
-    from fupin.core.sections import (NavEntry, TimelineSource, household_timeline, nav,
-                                     on_day, person_timeline)
+    from fupin.core.sections import (
+        NavEntry,
+        TimelineSource,
+        household_timeline,
+        nav,
+        on_day,
+        person_timeline,
+    )
     from fupin.core.timeline import TimelineEntry
 
     from .models import Visit

@@ -105,7 +105,8 @@ def test_a_retry_with_the_same_key_records_once(worker, person):
 def test_dates_and_methods_are_checked(worker, person):
     with pytest.raises(ServiceError, match="晚于今天"):
         visits.visit_record(actor=worker, person=person,
-                            data={"visited_on": datetime.date.today() + datetime.timedelta(days=2), "method": "home"})
+                            data={"visited_on": datetime.date.today() + datetime.timedelta(days=2),
+                                  "method": "home"})
     with pytest.raises(ServiceError, match="回访方式"):
         visits.visit_record(actor=worker, person=person,
                             data={"visited_on": D(2017, 1, 1), "method": "fax"})
@@ -254,8 +255,8 @@ def test_the_photo_is_served_only_to_who_sees_the_visit(client, login, demo_user
 
 
 def test_the_ledger_refuses_bad_rows_and_writes_nothing(demo_users, person):
-    from fupin.followups.imports import visits_import
     from fupin.core.tabular.spec import ParsedRow
+    from fupin.followups.imports import visits_import
 
     state = visits_import.start(actor=demo_users["village_a"])
     good = ParsedRow(line=2, values={"id_number": person.reveal("id_number"), "name": "张三",

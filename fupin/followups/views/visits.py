@@ -3,8 +3,6 @@ visit) and the phone's visit form for one person."""
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
