@@ -216,7 +216,8 @@ def visit_record(*, actor, person, data: dict, changes=(), needs=(), photo=None,
         known = Visit.objects.filter(client_key=key).first()
         if known is not None:
             pk = person.pk if isinstance(person, Person) else person
-            if known.person_id != pk:
+            if known.person_id != pk or not Visit.objects.visible_to(actor).filter(
+                    pk=known.pk).exists():
                 raise ServiceError(_("该客户端编号已用于另一人员的回访。"), field="client_key")
             return known, False
     person = visit_person(actor=actor, person=person)
