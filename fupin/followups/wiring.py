@@ -10,6 +10,48 @@ def plans():
 
 def visits():
     """The visits list's navigation, the person's and household's timeline entries."""
+    from django.urls import reverse, reverse_lazy
+    from django.utils.translation import gettext as _
+    from django.utils.translation import gettext_lazy as _l
+
+    from fupin.core.sections import (
+        NavEntry,
+        TimelineSource,
+        household_timeline,
+        nav,
+        on_day,
+        person_timeline,
+    )
+    from fupin.core.timeline import TimelineEntry
+
+    from .models import Visit
+
+    nav.register(NavEntry(key="visits", label=_l("回访记录"), icon="chat-square-text",
+                          url=reverse_lazy("followups:visit_list"), order=41,
+                          group="followups"))
+
+    def _entry(visit, prefix=""):
+        return TimelineEntry(
+            at=on_day(visit.visited_on),
+            title=prefix + _("回访（%(method)s）") % {"method": visit.get_method_display()},
+            text=visit.findings[:100], link=reverse("followups:visit_detail", args=[visit.pk]),
+            icon="chat-square-text")
+
+    def person_entries(user, person):
+        for visit in (Visit.objects.visible_to(user).active().filter(person=person)
+                      .order_by("-visited_on")[:50]):
+            yield _entry(visit)
+
+    def household_entries(user, household):
+        for visit in (Visit.objects.visible_to(user).active()
+                      .filter(person__household=household).select_related("person")
+                      .order_by("-visited_on")[:50]):
+            yield _entry(visit, prefix=f"{visit.person.name}：")
+
+    person_timeline.register(TimelineSource(key="followups_visits", order=40,
+                                            entries=person_entries))
+    household_timeline.register(TimelineSource(key="followups_visits", order=40,
+                                               entries=household_entries))
 
 
 def needs():
