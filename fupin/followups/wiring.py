@@ -6,6 +6,11 @@ from __future__ import annotations
 
 def plans():
     """Listeners (core/listeners.py), the plans list's navigation, the person's 回访 section."""
+    from fupin.core import listeners
+
+    from . import plans as plan_rules
+
+    listeners.people_changed.register("followups", plan_rules.plans_refresh)
 
 
 def visits():
