@@ -15,6 +15,7 @@ from pypinyin import lazy_pinyin
 from fupin.core import crypto, personal, scoping
 from fupin.core import services as core_services
 from fupin.core.errors import ServiceError
+from fupin.core.listeners import people_changed
 
 from .identity import IdNumberError, parse_id_number
 from .models import Household, Person
