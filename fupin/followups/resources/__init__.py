@@ -3,3 +3,4 @@
 
 
 
+from .plans import plans  # noqa: F401
