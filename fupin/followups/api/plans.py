@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from fupin.core import scoping
 from fupin.core.api import ScopedReadOnlyViewSet, router
+from fupin.core.drf import RolePermission
 
 from ..filters import PlanFilter
 from ..models import VisitPlan
@@ -23,7 +25,16 @@ class PlanSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ReadOnlyScope(RolePermission):
+    """Signed in with a scope; a write is not a matter of role (nobody writes a plan): the
+    viewset has no write action, so it answers 405."""
+
+    def has_permission(self, request, view):
+        return scoping.user_scope_code(request.user) is not None
+
+
 class PlanViewSet(ScopedReadOnlyViewSet):
+    permission_classes = [ReadOnlyScope]
     model = VisitPlan
     serializer_class = PlanSerializer
     filterset_class = PlanFilter
