@@ -135,3 +135,44 @@ def test_nightly_agrees_with_incremental(worker, household):
     after = {p.person_id: (p.category, p.reason, p.due_on) for p in VisitPlan.objects.all()}
     assert {k: v for k, v in after.items() if k != other.pk} == before
     assert plans.plans_refresh_all(on=today) == 0
+
+
+# --- the settings page and the person page ---------------------------------------------------
+
+def test_settings_page_admin_edits_stale_refused_others_refused(client, demo_users, worker,
+                                                                household):
+    from django.urls import reverse
+
+    from fupin.followups.views.plans import PolicyForm
+
+    a = make_person(household=household)
+    plans.plans_refresh(person_ids=[a.pk])
+    url = reverse("followups:policy")
+    pol = rules.policy()
+    data = {k: v for k, v in PolicyForm(instance=pol).initial.items() if v is not False}
+    data.update(key_days=21, version=pol.version)
+    client.force_login(demo_users["admin"])
+    resp = client.post(url, data)
+    assert resp.status_code == 200 and "回访设置已保存" in resp.content.decode()
+    assert plan_of(a).interval_days == 21
+    resp = client.post(url, {**data, "key_days": 22})  # the version the page had: stale
+    assert resp.status_code == 409 and "已被他人修改" in resp.content.decode()
+    assert rules.policy().key_days == 21
+    history = client.get(reverse("followups:policy_history")).content.decode()
+    assert "重点回访间隔" in history
+    client.force_login(worker)
+    assert client.get(url).status_code == 200
+    assert "只有系统管理员" in client.get(url).content.decode()
+    assert client.post(url, {**data, "version": rules.policy().version}).status_code == 403
+    assert rules.policy().key_days == 21
+
+
+def test_person_page_shows_the_plan(client, worker, household):
+    from django.urls import reverse
+
+    a = make_person(household=household)
+    plans.plans_refresh(person_ids=[a.pk])
+    VisitPlan.objects.filter(person=a).update(due_on=timezone.localdate() - DAYS(5))
+    client.force_login(worker)
+    page = client.get(reverse("registry:person_detail", args=[a.pk])).content.decode()
+    assert "零就业家庭的未就业劳动力" in page and "已逾期 5 天" in page
