@@ -7,7 +7,6 @@ interval; a category change → min(current due, (last visit or since) + new int
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 
 from django.db.models import Max
 from django.utils import timezone
