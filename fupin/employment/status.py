@@ -141,4 +141,7 @@ def person_status_refresh(*, person_ids, actor=None, on: datetime.date | None = 
             bulk_update_records(changed, Person, [*FIELDS, "complete", "missing"],
                                      batch_size=500, default_user=actor)
         changed_total += len(changed)
+    from fupin.core.listeners import people_changed
+
+    people_changed.fire(person_ids=ids, actor=actor, on=on)
     return changed_total

@@ -466,6 +466,11 @@ class PersonImport(ImportSpec):
                 reported.append((person, v, False))
         people.create(new, when=now)
         people.update(changed, UPDATE_FIELDS, when=now)
+        from fupin.core.listeners import people_changed
+
+        people_changed.fire(person_ids=Person.objects.filter(
+            id_number_hash__in=[p.id_number_hash for p in [*new, *changed]]
+        ).values_list("pk", flat=True), actor=state["actor"])
         # a person unchanged but reported anew counts as updated
         moved = self._write_reports(reported, state)
         outcome.unchanged -= moved

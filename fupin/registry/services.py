@@ -15,6 +15,7 @@ from pypinyin import lazy_pinyin
 from fupin.core import crypto, personal, scoping
 from fupin.core import services as core_services
 from fupin.core.errors import ServiceError
+from fupin.core.listeners import people_changed
 
 from .identity import IdNumberError, parse_id_number
 from .models import Household, Person
@@ -187,6 +188,7 @@ def person_register(*, actor, household: Household, data: dict, protected: dict)
     person._history_user = actor
     person.save()
     _sync_head(household, actor)
+    people_changed.fire(person_ids=[person.pk], actor=actor)
     return person
 
 
@@ -221,6 +223,7 @@ def person_update(*, actor, person: Person, data: dict, protected: dict,
         _sync_head(Household.objects.get(pk=household_id), actor)
     if moved:
         person_records_follow(actor=actor, person_ids=[current.pk])
+    people_changed.fire(person_ids=[current.pk], actor=actor)
     return current
 
 
@@ -277,6 +280,7 @@ def protected_lookup_hash(field: str, value: str) -> str:
 def person_retire(*, actor, person: Person, reason: str = "") -> Person:
     person = core_services.record_retire(actor=actor, instance=person, reason=reason)
     _sync_head(person.household, actor)
+    people_changed.fire(person_ids=[person.pk], actor=actor)
     return person
 
 
@@ -285,15 +289,19 @@ def person_restore(*, actor, person: Person) -> Person:
     _refuse_retired_household(Household.objects.select_for_update().get(pk=person.household_id))
     person = core_services.record_restore(actor=actor, instance=person)
     _sync_head(person.household, actor)
+    people_changed.fire(person_ids=[person.pk], actor=actor)
     return person
 
 
 @transaction.atomic
 def household_retire(*, actor, household: Household, reason: str = "") -> Household:
     """Retiring a household retires its members too (nothing is deleted)."""
-    for person in household.members.active():
+    members = list(household.members.active())
+    for person in members:
         core_services.record_retire(actor=actor, instance=person, reason=reason)
-    return core_services.record_retire(actor=actor, instance=household, reason=reason)
+    household = core_services.record_retire(actor=actor, instance=household, reason=reason)
+    people_changed.fire(person_ids=[p.pk for p in members], actor=actor)
+    return household
 
 
 # --- the national system's reports (DESIGN §2) -------------------------------------------------

@@ -1,3 +1,4 @@
 """The module's Resources (core/resources.py), one file per record kind."""
 
+from .plans import plans  # noqa: F401
 from .visits import visits  # noqa: F401

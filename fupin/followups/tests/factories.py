@@ -1,9 +1,10 @@
-"""Follow-up factories (visits helper): a valid visit in a person's village."""
+"""Follow-up factories: valid records in a village, each with a registered person there (made
+directly; the services are tested on their own)."""
 
 import datetime
 
 from fupin.core.testing.factories import register
-from fupin.followups.models import Visit
+from fupin.followups.models import Visit, VisitPlan
 from fupin.registry.tests.factories import make_person
 
 
@@ -13,3 +14,17 @@ def make_visit(*, area_code: str | None = None, person=None, **kw) -> Visit:
     data = {"visited_on": datetime.date(2017, 6, 1), "method": "home",
             "findings": "在家务农 有外出务工意愿", **kw}
     return Visit.objects.create(person=person, area_code=person.area_code, **data)
+
+DAY = datetime.date(2017, 3, 1)
+
+
+def make_plan(*, area_code: str | None = None, person=None, **kw) -> VisitPlan:
+    person = person or make_person(area_code=area_code)
+    data = {"category": "key", "reason": "zero_household", "interval_days": 30,
+            "since": DAY, "due_on": DAY + datetime.timedelta(days=30), **kw}
+    return VisitPlan.objects.create(person=person, area_code=person.area_code, **data)
+
+
+@register(VisitPlan)
+def plan_factory(*, area_code: str, **kw):
+    return make_plan(area_code=area_code, **kw)

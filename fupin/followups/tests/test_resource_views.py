@@ -1,6 +1,7 @@
 """The follow-up lists on the shared test bases (core/testing/resources.py)."""
 
 from fupin.core.testing.resources import ResourceTests
+from fupin.followups.resources import plans
 from fupin.followups.resources.visits import visits
 from fupin.followups.tests import factories  # noqa: F401  (registers the Visit factory)
 from fupin.registry.tests.factories import make_person
@@ -29,3 +30,10 @@ class TestVisitViews(ResourceTests):
         return [{"id_number": p.reveal("id_number"), "name": p.name,
                  "visited_on": "2017-06-01", "method": "入户", "findings": "在家",
                  "need_kind": "资金", "need_note": "想养牛"}]
+
+
+class TestPlanViews(ResourceTests):
+    """Derived by plans.py: every page and API write is refused."""
+
+    resource = plans
+    read_only = True

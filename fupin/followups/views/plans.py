@@ -1,3 +1,73 @@
-"""TODO"""
+"""The follow-up settings page (回访设置, administrators edit; others read) and its history;
+the plans list (a read-only Resource)."""
 
-urlpatterns = []
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.urls import path
+
+from fupin.core.errors import ServiceError
+
+from .. import rules
+from ..models import VisitPolicy
+from ..resources.plans import plans
+
+
+class PolicyForm(forms.ModelForm):
+    class Meta:
+        model = VisitPolicy
+        fields = rules.EDITABLE
+
+
+@login_required
+def policy_view(request):
+    pol = rules.policy()
+    editable = rules.may_edit(request.user)
+    error, saved, status = "", request.GET.get("saved") == "1", 200
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        form = PolicyForm(request.POST, instance=rules.policy())
+        if form.is_valid():
+            try:
+                pol = rules.policy_update(actor=request.user, data=form.cleaned_data,
+                                          expected_version=request.POST.get("version") or None)
+                form, saved = PolicyForm(instance=pol), True
+            except ServiceError as exc:
+                error, status = exc.message, 409
+                pol = rules.policy()
+    else:
+        form = PolicyForm(instance=pol)
+    if not editable:
+        for field in form.fields.values():
+            field.disabled = True
+    return render(request, "followups/policy.html",
+                  {"form": form, "policy": pol, "editable": editable, "error": error,
+                   "saved": saved}, status=status)
+
+
+@login_required
+def policy_history_view(request):
+    rows = []
+    records = list(rules.policy().history.select_related("history_user")
+                   .order_by("-history_date", "-history_id"))
+    for i, record in enumerate(records):
+        prev = records[i + 1] if i + 1 < len(records) else None
+        changes = []
+        if prev is not None:
+            delta = record.diff_against(prev)
+            changes = [{"field": str(VisitPolicy._meta.get_field(c.field).verbose_name),
+                        "old": c.old, "new": c.new}
+                       for c in delta.changes if c.field in rules.EDITABLE]
+        rows.append({"record": record, "changes": changes})
+    return render(request, "followups/policy_history.html", {"rows": rows})
+
+
+urlpatterns = [
+    path("settings/", policy_view, name="policy"),
+    path("settings/history/", policy_history_view, name="policy_history"),
+    *plans.urls("plans/"),
+]
