@@ -114,4 +114,10 @@ def worklist():
 
 
 def demo():
-    """The demo step (visits through 2017 for Lizhou and Wangcang)."""
+    """The demo step (visits through 2017 for Lizhou and Wangcang), after the five lists (30)
+    and this year's courses (40): the plans follow the people's statuses."""
+    from fupin.core import demo as core_demo
+
+    from .demo import demo_step
+
+    core_demo.register(core_demo.DemoStep(key="followups", order=50, run=demo_step))
