@@ -176,6 +176,8 @@ def readable(client, user, village: str) -> dict[str, str]:
         assert body.status_code == 200, (prefix, body.status_code)
         data = body.json()
         out[f"api {prefix} list"] = json.dumps(data, ensure_ascii=False)
+        if not hasattr(viewset, "retrieve"):  # a list-only answer (the day's working list)
+            continue
         for row in data["results"] if isinstance(data, dict) else data:
             key = "id" if "id" in row else viewset.queryset.model._meta.pk.name
             detail = client.get(reverse(f"api:{basename}-detail", args=[row[key]]))
