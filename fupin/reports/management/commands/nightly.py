@@ -11,6 +11,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         call_command("refresh_status", stdout=self.stdout)
         call_command("refresh_indicators", stdout=self.stdout)
+        call_command("followup_reminders", stdout=self.stdout)
         call_command("purge_uploads", stdout=self.stdout)
         call_command("purge_notifications", stdout=self.stdout)
         call_command("purge_credentials", stdout=self.stdout)
