@@ -64,7 +64,7 @@ def need_fail(need, actor, payload: dict) -> dict:
 
 def need_link(need) -> str:
     try:
-        return reverse("followups:needs-detail", args=[need.pk])
+        return reverse("followups:need_detail", args=[need.pk])
     except NoReverseMatch:
         return "/followups/needs/%d/" % need.pk
 
@@ -74,7 +74,7 @@ def record_link(need) -> str:
     if not need.met_record_type or not need.met_record_id:
         return ""
     app_label, model = need.met_record_type.split(".")
-    for name in (f"{app_label}:{model}s-detail", f"{app_label}:{model}-detail"):
+    for name in (f"{app_label}:{model}_detail",):
         try:
             return reverse(name, args=[need.met_record_id])
         except NoReverseMatch:

@@ -3,3 +3,4 @@
 
 
 
+from .needs import needs  # noqa: F401

@@ -53,3 +53,16 @@ def test_the_table_is_a_fixed_number_of_queries(demo_users, django_assert_max_nu
         make_plan(area_code=demo_users["village_a"].scope_code)
     with django_assert_max_num_queries(6):
         tables.village_table(user=demo_users["lizhou_township"], area=township)
+
+
+def test_the_areas_page_and_the_needs_list(client, demo_users):
+    from django.urls import reverse
+
+    make_need(area_code=demo_users["village_a"].scope_code)
+    client.force_login(demo_users["lizhou_township"])
+    r = client.get(reverse("followups:areas"))
+    assert r.status_code == 200 and b"areas-table" in r.content
+    r = client.get(reverse("followups:need_list") + "?status=raised")
+    assert r.status_code == 200
+    r = client.get(reverse("followups:areas") + "?area=99")
+    assert r.status_code == 404

@@ -1,0 +1,1 @@
+"""Indicators of follow-up visits: not done (deadline)."""
