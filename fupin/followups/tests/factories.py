@@ -37,3 +37,15 @@ def make_visit(*, area_code: str | None = None, person=None, **kw):
     data = {"visited_on": timezone.localdate(), "method": "home", "findings": "在岗"}
     data.update(kw)
     return Visit.objects.create(person=person, area_code=person.area_code, **data)
+
+
+def _register_needs():
+    from fupin.core.testing.factories import register
+    from fupin.followups.models import Need
+
+    @register(Need)
+    def need_factory(*, area_code: str, **kw):
+        return make_need(area_code=area_code, **kw)
+
+
+_register_needs()
