@@ -42,6 +42,8 @@ def needs():
         count=lambda user: VisitPlan.objects.visible_to(user).filter(
             retired_at__isnull=True, due_on__lt=_today()).count(),
         url=lambda user: reverse("followups:areas")))
+    from . import indicators  # noqa: F401  (registers them on core.indicators)
+
     periods.register(periods.DatedSource("followup_visits", Visit.objects.all, "visited_on"))
     periods.register(periods.DatedSource("followup_needs", Need.objects.all, "raised_on"))
 
