@@ -63,12 +63,16 @@ class NeedResource(Resource):
     ]
     detail_fields = ["kind", "note", "raised_on", "status", "met_by", "resolution",
                      "closed_on"]
+    detail_template = "followups/need_detail.html"
 
     def list_queryset(self, user):
         return self.queryset(user).select_related("person").order_by("-raised_on", "-pk")
 
     def detail_context(self, *, request, obj):
-        return {"met_record_link": rules.record_link(obj)}
+        labels = {"training.enrolment": _("参训记录"), "employment.employment": _("转移就业"),
+                  "employment.venture": _("自主创业"), "employment.placement": _("岗位安置")}
+        return {"met_record_link": rules.record_link(obj),
+                "met_record_label": labels.get(obj.met_record_type, obj.met_record_type)}
 
     @transaction.atomic
     def create(self, *, actor, data):

@@ -124,3 +124,16 @@ def test_a_raiser_who_no_longer_sees_it_is_not_told(demo_users, village, officer
     need = make_need(area_code=village, raised_by=raiser)
     step(actor=officer, obj=need, name="fail", reason="x")
     assert not Notification.objects.filter(recipient=raiser, kind="followups.need").exists()
+
+
+def test_the_detail_page_shows_the_linked_record(client, village, officer):
+    from django.urls import reverse
+
+    need = make_need(area_code=village)
+    job = make_employment(person=need.person)
+    workflows.transition(actor=officer, obj=need, name="meet", met_by="job",
+                         met_record_type="employment.employment", met_record_id=job.pk)
+    client.force_login(officer)
+    r = client.get(reverse("followups:need_detail", args=[need.pk]))
+    assert r.status_code == 200 and b'data-testid="met-record"' in r.content
+    assert reverse("employment:employment_detail", args=[job.pk]).encode() in r.content
