@@ -66,7 +66,7 @@ def need_link(need) -> str:
     try:
         return reverse("followups:need_detail", args=[need.pk])
     except NoReverseMatch:
-        return "/followups/needs/%d/" % need.pk
+        return f"/followups/needs/{need.pk}/"
 
 
 def record_link(need) -> str:

@@ -121,8 +121,8 @@ def _low_rate(on, policy, sent) -> int:
                  .values_list("code", "name"))
     from fupin.core.models import Notification
 
-    told = set(Notification.objects.filter(kind="followups.low_rate",
-                                           created_at__gte=timezone.now() - datetime.timedelta(hours=20))
+    recent = timezone.now() - datetime.timedelta(hours=20)
+    told = set(Notification.objects.filter(kind="followups.low_rate", created_at__gte=recent)
                .values_list("area_code", flat=True))
     count = 0
     for township, villages in low.items():

@@ -6,7 +6,6 @@ from django.utils import timezone
 
 from fupin.registry.tests.factories import make_person
 
-
 # --- needs (needs helper) ---------------------------------------------------------------
 
 def make_need(*, area_code: str | None = None, person=None, **kw):

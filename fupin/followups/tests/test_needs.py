@@ -42,7 +42,8 @@ def test_accept_then_meet_with_a_linked_record_of_the_person(demo_users, village
     assert need.status == S.ACCEPTED
     job = make_employment(person=need.person)
     need = step(actor=officer, obj=need, name="meet", met_by="job",
-                                resolution="介绍到园区企业", met_record_type="employment.employment",
+                                resolution="介绍到园区企业",
+                met_record_type="employment.employment",
                                 met_record_id=str(job.pk))
     need.refresh_from_db()
     assert need.status == S.MET and need.met_by == "job" and need.closed_on
