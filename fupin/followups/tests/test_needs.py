@@ -138,3 +138,20 @@ def test_the_detail_page_shows_the_linked_record(client, village, officer):
     r = client.get(reverse("followups:need_detail", args=[need.pk]))
     assert r.status_code == 200 and b'data-testid="met-record"' in r.content
     assert reverse("employment:employment_detail", args=[job.pk]).encode() in r.content
+
+
+def test_the_api_takes_the_meet_step_with_a_choice_payload(client, village, officer):
+    need = make_need(area_code=village)
+    job = make_employment(person=need.person)
+    client.force_login(officer)
+    url = f"/api/v1/followups/needs/{need.pk}/transitions/"
+    steps = [s["name"] for s in client.get(url).json()]
+    assert steps == ["accept", "meet", "fail"]
+    bad = client.post(f"{url}meet/", {"version": 1, "payload": {"met_by": "nope"}},
+                      content_type="application/json")
+    assert bad.status_code == 400 and "解决方式" in bad.content.decode()
+    resp = client.post(f"{url}meet/", {"version": 1, "payload": {
+        "met_by": "job", "met_record_type": "employment.employment",
+        "met_record_id": job.pk}}, content_type="application/json")
+    assert resp.status_code == 200, resp.content
+    assert resp.json()["status"] == "met" and resp.json()["met_record_id"] == job.pk
