@@ -26,10 +26,9 @@ def main() -> None:
     parser.add_argument("--name", help="the database's name (default: list_<people>)")
     args = parser.parse_args()
     configure(db=args.db, name=args.name or f"list_{args.people}", fresh=False)
+    from django.utils import timezone
     from indicator_bench import add_five_lists
     from list_bench import build
-
-    from django.utils import timezone
 
     from fupin.followups.models import VisitPlan
     from fupin.followups.plans import plans_refresh_all

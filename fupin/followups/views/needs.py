@@ -1,3 +1,5 @@
-"""TODO"""
+"""The needs list (需求清单) and its pages (core's generic Resource views)."""
 
-urlpatterns = []
+from ..resources.needs import needs
+
+urlpatterns = [*needs.urls("needs/")]
