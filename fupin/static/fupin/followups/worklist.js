@@ -37,9 +37,17 @@
   const outboxPut = (item) => store("readwrite", (s) => s.put(item));
   const outboxDel = (key) => store("readwrite", (s) => s.delete(key));
 
+  function dayBefore(iso) {
+    const d = new Date(iso + "T12:00:00Z");
+    d.setUTCDate(d.getUTCDate() - 1);
+    return d.toISOString().slice(0, 10);
+  }
   function csrf() {
-    const m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return m ? decodeURIComponent(m[1]) : "";
+    // the cookie is HttpOnly: the token comes from the page (the body's hx-headers), which
+    // the service worker keeps with the page
+    try {
+      return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
+    } catch (e) { return ""; }
   }
 
   // --- rendering ------------------------------------------------------------------------
@@ -106,7 +114,8 @@
       node.dataset.version = e.version;
       node.querySelector("[data-job-label]").textContent = e.employer +
         (e.monthly_income ? " · " + e.monthly_income : "");
-      node.querySelector('[name="end_date"]').value = root.dataset.today;
+      // the last day worked: by default yesterday (a job that ends today still counts today)
+      node.querySelector('[name="end_date"]').value = dayBefore(root.dataset.today);
       node.querySelector('[name="end_job"]').dataset.testid = "end-job-" + e.id;
       jobs.append(node);
     });
