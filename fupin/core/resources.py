@@ -17,6 +17,7 @@ from typing import Any
 from django.urls import path
 
 from . import services
+from .errors import ServiceError
 
 _registry: dict[type, Resource] = {}
 
@@ -168,6 +169,30 @@ class Resource:
         return [path(f"{prefix}<int:pk>/transitions/<slug:name>/",
                      v.ObjectTransitionView.as_view(resource=self),
                      name=f"{self.model_name}_transition")]
+
+
+class DerivedResource(Resource):
+    """A list its own pages never write (computed, or written by an import only): every
+    create, edit, retire and restore is refused with the list's own Chinese reason."""
+
+    edit_refusal = ""  # why a record cannot be created or edited by hand
+    retire_refusal = ""  # why it cannot be retired or restored by hand
+
+    def save_form(self, *, actor, form, instance, expected_version):
+        raise ServiceError(self.edit_refusal)
+
+    def create(self, *, actor, data):
+        return self.save_form(actor=actor, form=None, instance=None, expected_version=None)
+
+    def update(self, *, actor, instance, data, expected_version):
+        return self.save_form(actor=actor, form=None, instance=instance,
+                              expected_version=expected_version)
+
+    def retire(self, *, actor, instance, reason=""):
+        raise ServiceError(self.retire_refusal)
+
+    def restore(self, *, actor, instance):
+        return self.retire(actor=actor, instance=instance)
 
 
 def _discover() -> None:

@@ -1,8 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
-from fupin.core.errors import ServiceError
 from fupin.core.personal import can_see_personal
-from fupin.core.resources import Column, Resource
+from fupin.core.resources import Column, DerivedResource, Resource
 from fupin.core.sections import household_sections, person_sections, render_sections
 
 from . import services
@@ -101,7 +100,7 @@ class PersonResource(Resource):
         return services.person_restore(actor=actor, person=instance)
 
 
-class NationalReportResource(Resource):
+class NationalReportResource(DerivedResource):
     """What the national system reports about each person (DESIGN §2): written by the
     person import only, read here and on the reconciliation page; the fix a user makes is
     to mark a report outdated (services.national_report_mark_outdated)."""
@@ -130,24 +129,11 @@ class NationalReportResource(Resource):
     def list_queryset(self, user):
         return self.queryset(user).select_related("person")
 
-    def save_form(self, *, actor, form, instance, expected_version):
-        raise ServiceError(_("国办系统报告随国办系统数据导入更新，不能手工修改；"
-                             "过时的报告请在“与国办系统比对”中标记。"))
-
-    def create(self, *, actor, data):
-        return self.save_form(actor=actor, form=None, instance=None, expected_version=None)
-
-    def update(self, *, actor, instance, data, expected_version):
-        return self.save_form(actor=actor, form=None, instance=instance,
-                              expected_version=expected_version)
-
-    def retire(self, *, actor, instance, reason=""):
-        # a report is the national system's word as of its date: a newer file replaces it, a
-        # worker marks it outdated; retired, it would drift out of the reconciliation
-        raise ServiceError(_("国办系统报告不能停用；过时的报告请在“与国办系统比对”中标记。"))
-
-    def restore(self, *, actor, instance):
-        return self.retire(actor=actor, instance=instance)
+    edit_refusal = _("国办系统报告随国办系统数据导入更新，不能手工修改；"
+                     "过时的报告请在“与国办系统比对”中标记。")
+    # a report is the national system's word as of its date: a newer file replaces it, a
+    # worker marks it outdated; retired, it would drift out of the reconciliation
+    retire_refusal = _("国办系统报告不能停用；过时的报告请在“与国办系统比对”中标记。")
 
 
 households = HouseholdResource()
