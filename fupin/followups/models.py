@@ -111,9 +111,10 @@ class VisitPlan(AreaScopedModel):
     category = models.CharField(_("回访类别"), max_length=10, choices=Category.choices)
     reason = models.CharField(_("类别原因"), max_length=20, choices=Reason.choices)
     interval_days = models.PositiveSmallIntegerField(_("回访间隔（天）"))
-    since = models.DateField(_("进入本类别日期"))
-    last_visit_on = models.DateField(_("上次回访日期"), null=True, blank=True)
-    due_on = models.DateField(_("下次应回访日期"))
+    since = models.DateField(_("进入本类别日期"), validators=[validate_date])
+    last_visit_on = models.DateField(_("上次回访日期"), null=True, blank=True,
+                                     validators=[validate_date])
+    due_on = models.DateField(_("下次应回访日期"), validators=[validate_date])
     # reminders already sent (so that the nightly routine tells each one once)
     overdue_notified_for = models.DateField(_("已提醒逾期的应访日期"), null=True, blank=True,
                                             editable=False)

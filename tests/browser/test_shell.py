@@ -72,7 +72,7 @@ def test_menu_groups_open_and_close_and_the_current_page_is_highlighted(
     expect(employment).to_have_attribute("aria-expanded", "false")
     # a group with nothing for a village worker is not there at all
     expect(nav.locator('[data-group="supervision"]')).to_have_count(1)  # 指标
-    expect(nav.locator('[data-group="followups"]')).to_have_count(0)
+    expect(nav.locator('[data-group="techaid"]')).to_have_count(0)
 
     # following a link: the new page is the current one, in its open group
     show_link(nav, courses)

@@ -1,6 +1,7 @@
 """Apps depend downwards only (docs/architecture.md, "Dependencies"):
-core ← areas ← accounts ← registry ← training / employment ← followups ← reports. core imports no domain
-app: the apps register what core shows (places, demo steps, indicators, sections, timelines)."""
+core ← areas ← accounts ← registry ← training / employment ← followups ← reports. core imports
+no domain app: the apps register what core shows (places, demo steps, indicators, sections,
+timelines, listeners)."""
 
 import re
 from pathlib import Path

@@ -125,7 +125,8 @@ def test_every_child_area_is_a_row_even_without_records(demo_users):
     assert [r["code"] for r in own["rows"]] == [a]
 
 
-# the page's indicators, in the page's order, as they were when reports declared them all
+# the page's indicators, in the page's order (as they were when reports declared them all,
+# then the modules added since)
 PAGE_KEYS = [
     "registered", "labourers", "trained", "training_subsidy", "employed", "ventures",
     "college_ventures", "welfare_posts", "placed", "zero_employment", "national_mismatch",
@@ -133,7 +134,11 @@ PAGE_KEYS = [
     "national_not_listed", "labourers_complete", "registration_coverage",
     "labourers_wish_training", "labourers_trained", "training_coverage",
     "households_with_labourers", "households_employed", "employment_coverage",
-    "labourers_in_programmes", "labourers_benefited", "policy_coverage"]
+    "labourers_in_programmes", "labourers_benefited", "policy_coverage",
+    # follow-up visits (issue 10), after the coverages
+    "followup_visits", "followup_visits_due", "followup_on_time", "followup_on_time_rate",
+    "followup_overdue", "followup_visited_quarter", "followup_needs_raised",
+    "followup_needs_met"]
 
 
 def test_each_app_declares_its_own_indicators_in_the_pages_order():
