@@ -65,8 +65,10 @@ def _day_count(on: datetime.date):
         return ExpressionWrapper(
             Func(Value(on.isoformat()), function="julianday")
             - Func(F("due_on"), function="julianday"), output_field=IntegerField())
-    return ExpressionWrapper(Value(on, output_field=DateField()) - F("due_on"),
-                             output_field=IntegerField())
+    # PostgreSQL: date − date is the number of days (an integer); written as SQL, since
+    # Django's temporal subtraction would make it an interval
+    return Func(Value(on, output_field=DateField()), F("due_on"), template="(%(expressions)s)",
+                arg_joiner=" - ", output_field=IntegerField())
 
 
 def worklist_counts(*, user, on: datetime.date | None = None) -> dict:
