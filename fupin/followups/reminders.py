@@ -16,18 +16,8 @@ from django.utils.translation import gettext as _
 from fupin.core.notifications import notify, users_for
 from fupin.core.roles import Role
 
+from . import rules
 from .models import Category, Visit, VisitPlan
-
-
-def _policy():
-    try:
-        from .rules import policy
-
-        return policy()
-    except ImportError:
-        from .models import VisitPolicy
-
-        return VisitPolicy.objects.get_or_create(pk=1)[0]
 
 
 def _worklist_link() -> str:
@@ -54,7 +44,7 @@ def _by_village(rows) -> dict:
 def send(on=None) -> dict:
     """Send the day's reminders; returns counts {"overdue", "key", "low_rate", "notifications"}."""
     on = on or timezone.localdate()
-    policy = _policy()
+    policy = rules.policy()
     active = VisitPlan.objects.filter(retired_at__isnull=True)
     sent = {"overdue": 0, "key": 0, "low_rate": 0, "notifications": 0}
     link = _worklist_link()

@@ -9,13 +9,10 @@ from django.db.models.expressions import ExpressionWrapper
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from .models import Category, Visit, VisitPlan, VisitPolicy
+from . import rules
+from .models import Category, Visit, VisitPlan
 
 BUCKETS = ("overdue", "week", "month", "all")
-
-
-def _policy() -> VisitPolicy:
-    return VisitPolicy.objects.get_or_create(pk=1)[0]
 
 
 def bounds(on: datetime.date) -> dict:
@@ -31,7 +28,7 @@ def worklist(*, user, bucket: str = "all", on: datetime.date | None = None):
     days × the category's weight (computed in the database), then the due date."""
     on = on or timezone.localdate()
     b = bounds(on)
-    policy = _policy()
+    policy = rules.policy()
     qs = VisitPlan.objects.visible_to(user).active().select_related("person")
     if bucket == "overdue":
         qs = qs.filter(due_on__lt=on)
