@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "fupin.training",
     "fupin.employment",
     "fupin.followups",
+    "fupin.techaid",
     "fupin.reports",
 ]
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("training/", include("fupin.training.urls")),
     path("employment/", include("fupin.employment.urls")),
     path("followups/", include("fupin.followups.urls")),
+    path("techaid/", include("fupin.techaid.urls")),
     path("reports/", include("fupin.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -31,6 +31,11 @@ class Area(models.Model):
     level = models.CharField(_("级别"), max_length=10, choices=Level.choices)
     parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
                                related_name="children", verbose_name=_("上级区划"))
+    # a village's poverty status (贫困村, DESIGN §5): identified in one year, exits in another
+    poor_village = models.BooleanField(_("贫困村"), default=False)
+    poor_identified_year = models.PositiveSmallIntegerField(_("贫困村识别年度"), null=True,
+                                                            blank=True)
+    poor_exit_year = models.PositiveSmallIntegerField(_("贫困村退出年度"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:

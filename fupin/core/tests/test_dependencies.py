@@ -15,14 +15,17 @@ ROOT = Path(fupin.__file__).parent
 # and do not need each other today; a later module may use the registry and the lists)
 FORBIDDEN = {
     "core": ["areas", "accounts", "registry", "training", "employment", "followups",
-             "reports"],
-    "areas": ["accounts", "registry", "training", "employment", "followups", "reports"],
-    "accounts": ["registry", "training", "employment", "followups", "reports"],
-    "registry": ["training", "employment", "followups", "reports"],
-    "training": ["employment", "followups", "reports"],
-    "employment": ["training", "followups", "reports"],
+             "techaid", "reports"],
+    "areas": ["accounts", "registry", "training", "employment", "followups", "techaid",
+              "reports"],
+    "accounts": ["registry", "training", "employment", "followups", "techaid", "reports"],
+    "registry": ["training", "employment", "followups", "techaid", "reports"],
+    "training": ["employment", "followups", "techaid", "reports"],
+    "employment": ["training", "followups", "techaid", "reports"],
     # follow-up visits use the registry and the lists' services (a visit ends a job)
-    "followups": ["reports"],
+    "followups": ["techaid", "reports"],
+    # technology aid stands on the registry (households) and the areas only
+    "techaid": ["training", "employment", "followups", "reports"],
 }
 
 

@@ -1,0 +1,1 @@
+"""/api/v1/techaid/…: the figures part's viewsets (registered on core.api.router)."""

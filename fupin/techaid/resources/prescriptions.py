@@ -1,0 +1,1 @@
+"""Resources (core/resources.py) of the prescriptions part."""

@@ -1,0 +1,1 @@
+"""Test factories of the consultations part (registered with core.testing.factories)."""

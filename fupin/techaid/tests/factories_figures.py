@@ -1,0 +1,1 @@
+"""Test factories of the figures part (registered with core.testing.factories)."""

@@ -1,0 +1,1 @@
+"""Test factories of the pairing part (registered with core.testing.factories)."""

@@ -1,0 +1,1 @@
+"""Test factories of the prescriptions part (registered with core.testing.factories)."""
