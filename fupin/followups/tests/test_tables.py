@@ -99,6 +99,8 @@ def test_the_areas_chart_is_the_tables_rows(client, demo_users, who):
     rows = tables.table_for(user=user, area=user.scope_code, on=on)
     assert chart["codes"] == [r["code"] for r in rows] and len(rows) > 1
     assert chart["names"] == [r["name"] for r in rows]
+    assert all(r["name"].startswith(short.removesuffix("村"))
+               for r, short in zip(rows, chart["short_names"], strict=True))
     assert chart["on_time_rate"] == [r["on_time_rate"] for r in rows]
     assert chart["overdue"] == [r["overdue"] for r in rows]
     mine = chart["codes"].index(a[:len(rows[0]["code"])])

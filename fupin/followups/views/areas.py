@@ -12,11 +12,25 @@ from fupin.core import scoping
 from .. import tables
 
 
+# the committees' official tails, shortened as people say them (翠屏社区居民委员会 → 翠屏社区),
+# so that the axis labels fit a phone
+_TAILS = (("村民委员会", "村"), ("居民委员会", ""), ("村委会", "村"), ("居委会", ""))
+
+
+def _short(name: str) -> str:
+    for tail, short in _TAILS:
+        if name.endswith(tail) and len(name) > len(tail):
+            base = name[: -len(tail)]
+            return base if base.endswith(short) else base + short
+    return name
+
+
 def chart_data(rows: list[dict]) -> dict:
     """The chart's series, read from the table's rows (one query set for both): a child area
     without visits in the window has no rate (null, drawn as no bar, as the table's —)."""
     return {
         "names": [r["name"] for r in rows],
+        "short_names": [_short(r["name"]) for r in rows],
         "codes": [r["code"] for r in rows],
         "on_time_rate": [r["on_time_rate"] for r in rows],
         "overdue": [r["overdue"] for r in rows],

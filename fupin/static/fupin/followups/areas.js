@@ -11,11 +11,11 @@
   box.style.height = Math.max(220, 70 + data.names.length * 44) + "px";
   var chart = echarts.init(box);
   chart.setOption({
-    grid: { left: 8, right: 16, top: 56, bottom: 24, containLabel: true },
+    grid: { left: 8, right: 48, top: 56, bottom: 24, containLabel: true },
     legend: { top: 0, data: [L.on_time_rate, L.overdue] },
     // richText: drawn on the canvas; an HTML tooltip would carry inline styles (CSP)
     tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, renderMode: "richText" },
-    yAxis: { type: "category", data: data.names, inverse: true,
+    yAxis: { type: "category", data: data.short_names, inverse: true,
              axisLabel: { width: 96, overflow: "truncate" } },
     xAxis: [
       { type: "value", min: 0, max: 100, position: "bottom", name: L.rate_axis,
