@@ -171,3 +171,13 @@ def test_a_long_fail_reason_is_cut_to_the_resolutions_length(village, officer, c
     client.force_login(officer)
     page = client.get("/followups/needs/").content.decode()
     assert "因" * 300 in page
+    # and the list's export: a 办理情况 column holding it
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    response = client.get("/followups/needs/export/")
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(response.streaming_content))) \
+        .get_sheet_by_index(0).to_python()
+    column = [str(c) for c in rows[0]].index("办理情况")
+    assert [r[column] for r in rows[1:] if any(r)] == [reason[:300]]

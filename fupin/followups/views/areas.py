@@ -11,7 +11,6 @@ from fupin.core import scoping
 
 from .. import tables
 
-
 # the committees' official tails, shortened as people say them (翠屏社区居民委员会 → 翠屏社区),
 # so that the axis labels fit a phone
 _TAILS = (("村民委员会", "村"), ("居民委员会", ""), ("村委会", "村"), ("居委会", ""))
