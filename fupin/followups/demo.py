@@ -44,6 +44,7 @@ NEED_KINDS = {
     Category.REGULAR: [NeedKind.TRAINING, NeedKind.JOB],
 }
 NEED_RATE = {Category.NEEDS: 0.25, Category.KEY: 0.12, Category.REGULAR: 0.03}
+UNMET_REASONS = ["暂不具备条件", "本人放弃，暂不外出", "所需资金超出政策支持范围"]
 MET_BY = {NeedKind.FUNDS: MetBy.LOAN, NeedKind.TECHNOLOGY: MetBy.TECHNICIAN,
           NeedKind.TRAINING: MetBy.ENROLMENT, NeedKind.JOB: MetBy.JOB}
 
@@ -128,8 +129,10 @@ def _needs(rng, pending, *, actor, now, today) -> tuple[list, int]:
             made = [("accept", "raised", "accepted", visit.visited_on, ""),
                     ("meet", "accepted", "met", closed, "")]
         elif roll < 0.7:
-            fields = {"status": Need.Status.UNMET, "closed_on": closed}
-            made = [("fail", "raised", "unmet", closed, "暂不具备条件")]
+            # the reason is the need's 办理情况 too, as the workflow's fail step keeps it
+            reason = UNMET_REASONS[len(needs) % len(UNMET_REASONS)]
+            fields = {"status": Need.Status.UNMET, "closed_on": closed, "resolution": reason}
+            made = [("fail", "raised", "unmet", closed, reason)]
         elif roll < 0.85:
             fields = {"status": Need.Status.ACCEPTED}
             made = [("accept", "raised", "accepted", visit.visited_on, "")]

@@ -40,10 +40,10 @@ class VisitImport(PersonRecordImport):
         *PERSON_COLUMNS,
         Col("visited_on", "回访日期", kind="date", required=True, synonyms=("回访时间",)),
         Col("method", "回访方式", kind="choice", required=True, choices=method_labels),
-        Col("findings", "回访情况", synonyms=("回访内容", "情况说明")),
+        Col("findings", "回访情况", synonyms=("回访内容", "情况说明"), prose=True),
         Col("visitor", "回访人", max_length=50, synonyms=("回访人员",)),
         Col("need_kind", "需求类型", kind="choice", choices=need_labels),
-        Col("need_note", "需求说明", max_length=300),
+        Col("need_note", "需求说明", max_length=300, prose=True),
     ]
     record_fields = ["visited_on", "method", "findings", "visitor"]
     blank = {"visited_on": None}

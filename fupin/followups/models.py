@@ -262,7 +262,7 @@ class Need(WorkflowModel, AreaScopedModel):
                            Input("met_record_id", _("关联记录编号"), kind="number")]),
         Transition("fail", _("无法解决"), source=[Status.RAISED, Status.ACCEPTED],
                    target=Status.UNMET, roles=OFFICERS, reason_required=True,
-                   style="secondary",
+                   style="secondary", reason_field="resolution",
                    apply=lambda need, actor, payload: _needs().need_fail(need, actor, payload),
                    notify=[lambda need, event, actor: _needs().notify_raiser(need, event,
                                                                              actor)]),

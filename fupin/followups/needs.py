@@ -57,7 +57,8 @@ def need_meet(need, actor, payload: dict) -> dict:
 
 
 def need_fail(need, actor, payload: dict) -> dict:
-    need.resolution = (payload.get("reason") or payload.get("resolution") or "")[:300]
+    """Closes the need. Its resolution (办理情况) is the step's reason — written by the
+    workflow (the `fail` step's reason_field), since the reason is not part of the payload."""
     need.closed_on = timezone.localdate()
     return payload
 

@@ -1,7 +1,17 @@
 """The nightly reminders (issue 10 item 6): overdue visits to the responsible village workers,
 key visits due in `key_reminder_days` days, and township officers told of villages whose
 on-time rate falls under the policy's threshold. Each plan is told once per due date
-(overdue_notified_for / reminded_for), so a second run the same day sends nothing."""
+(overdue_notified_for / reminded_for), so a second run the same day sends nothing; a village
+under the threshold is told once a month.
+
+Why the plans' two markers are written with queryset.update(), without history: they are
+bookkeeping of this job, not data anyone typed or reads as the plan's content — which due
+date was last told. What was told, to whom and when is kept by the Notification rows
+themselves (one per recipient, written in the same transaction), which is the audit trail a
+question "was she reminded?" needs. A history row per plan per night would double the history
+table of the plans for nothing a person could act on (and the plans are derived: DESIGN,
+"Derived state").
+"""
 
 from __future__ import annotations
 
@@ -85,44 +95,47 @@ def models_F(name):  # noqa: N802
     return F(name)
 
 
+def _month_start(on: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(on.replace(day=1), datetime.time(),
+                                     tzinfo=timezone.get_current_timezone())
+
+
 def _low_rate(on, policy, sent) -> int:
     """Township officers told of villages whose on-time rate (the last 90 days' visits with a
-    due date) is under the threshold — on the first of each month only, so that a village
-    under the line is not reported every night, and once that day. Returns the number of
+    due date) is under the threshold: the first night a village is under the line in a month,
+    whatever day that is, and not again that month (so a village under the line is not
+    reported every night). One notification per village, whose area is the village: the
+    month's notifications are what says which villages were told. Returns the number of
     notifications."""
     from django.db.models import Count, Q
 
+    from fupin.areas.models import Area
+    from fupin.core.models import Notification
+
     from .tables import ON_TIME_WINDOW_DAYS
 
-    if on.day != 1:
-        return 0
     since = on - datetime.timedelta(days=ON_TIME_WINDOW_DAYS)
     rows = (Visit.objects.filter(retired_at__isnull=True, due_on__isnull=False,
                                  due_on__gte=since, due_on__lt=on)
             .values("area_code").annotate(n=Count("pk"), ok=Count("pk", filter=Q(on_time=True)))
             .order_by())
-    low = defaultdict(list)
-    for r in rows:
-        if r["n"] and 100 * r["ok"] / r["n"] < policy.on_time_threshold:
-            low[r["area_code"][:9]].append((r["area_code"], round(100 * r["ok"] / r["n"], 1)))
-    from fupin.areas.models import Area
-
-    names = dict(Area.objects.filter(code__in=[c for v in low.values() for c, _r in v])
-                 .values_list("code", "name"))
-    from fupin.core.models import Notification
-
-    recent = timezone.now() - datetime.timedelta(hours=20)
-    told = set(Notification.objects.filter(kind="followups.low_rate", created_at__gte=recent)
+    low = {r["area_code"]: round(100 * r["ok"] / r["n"], 1) for r in rows
+           if r["n"] and 100 * r["ok"] / r["n"] < policy.on_time_threshold}
+    if not low:
+        return 0
+    told = set(Notification.objects.filter(kind="followups.low_rate",
+                                           created_at__gte=_month_start(on),
+                                           area_code__in=list(low))
                .values_list("area_code", flat=True))
+    names = dict(Area.objects.filter(code__in=list(low)).values_list("code", "name"))
     count = 0
-    for township, villages in low.items():
-        if township in told:  # a second run the same day
-            continue
-        listing = "、".join(f"{names.get(c, c)} {rate}%" for c, rate in villages)
+    for village in sorted(set(low) - told):
+        township = village[:9]
         made = notify(recipients=users_for(roles=[Role.TOWNSHIP_OFFICER], area_code=township),
-                      kind="followups.low_rate", link=_areas_link(township), area_code=township,
-                      text=_("以下村近 90 天按时回访率低于 %(t)d%%：%(list)s") % {
-                          "t": policy.on_time_threshold, "list": listing})
+                      kind="followups.low_rate", link=_areas_link(township), area_code=village,
+                      text=_("%(village)s近 %(days)d 天按时回访率为 %(rate)s%%，低于 %(t)d%%。")
+                      % {"village": names.get(village, village), "days": ON_TIME_WINDOW_DAYS,
+                         "rate": low[village], "t": policy.on_time_threshold})
         count += len(made)
-        sent["low_rate"] += len(villages)
+        sent["low_rate"] += 1
     return count

@@ -7,10 +7,12 @@ from __future__ import annotations
 import datetime
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fupin.core import codes
 from fupin.core import services as core
 from fupin.core.bounds import date_error
 from fupin.core.errors import ConcurrentEditError, ServiceError
@@ -58,6 +60,62 @@ def _int(value, field: str, *, required=True):
     if number < 0:
         raise ServiceError(_("数字不能为负数。"), field=field)
     return number
+
+
+def _code(value, list_name: str, field: str, *, required=False) -> str:
+    """A code of the named national list (DESIGN §2: we store codes), or "" when blank and
+    allowed; anything else is refused before any write."""
+    code = "" if value is None else str(value).strip()
+    if not code:
+        if required:
+            raise ServiceError(_("请选择%(what)s。") % {"what": codes.list_label(list_name)},
+                               field=field)
+        return ""
+    if code not in codes.labels(list_name):
+        raise ServiceError(_("“%(code)s”不是有效的%(what)s，请从列表中选择。")
+                           % {"code": code[:20], "what": codes.list_label(list_name)},
+                           field=field)
+    return code
+
+
+def _flag(value, field: str) -> bool | None:
+    """A yes / no / unknown answer (the registry's nullable booleans)."""
+    if value is None or isinstance(value, bool):
+        return value
+    raise ServiceError(_("请选择“是”或“否”。"), field=field)
+
+
+def _text(value, field: str, limit: int) -> str:
+    text = "" if value is None else str(value).strip()
+    if len(text) > limit:
+        raise ServiceError(_("不能超过 %(n)s 个字。") % {"n": limit}, field=field)
+    return text
+
+
+def _checked(change: dict) -> dict:
+    """The change's values checked for shape and codes, before anything is written (a bad
+    code is a clear message, not a database error halfway through the visit)."""
+    action = change.get("action")
+    if action == "new_employment":
+        change = {**change, "place": _code(change.get("place"), "work_place", "place",
+                                           required=True),
+                  "employer": _text(change.get("employer"), "employer", 200)}
+        if not change["employer"]:
+            raise ServiceError(_("请填写用人单位。"), field="employer")
+    elif action == "change_intention":
+        change = dict(change)
+        for key in ("wants_work", "wants_training"):
+            if key in change:
+                change[key] = _flag(change[key], key)
+        if "work_place_wish" in change:
+            change["work_place_wish"] = _code(change["work_place_wish"], "work_place",
+                                              "work_place_wish")
+        if "training_wish" in change:
+            change["training_wish"] = _code(change["training_wish"], "training_kind",
+                                            "training_wish")
+        if "industry_wish" in change:
+            change["industry_wish"] = _text(change["industry_wish"], "industry_wish", 100)
+    return change
 
 
 def visit_person(*, actor, person) -> Person:
@@ -184,6 +242,12 @@ def _apply(actor, person, change) -> dict:
     raise ServiceError(_("无法识别的现场更新：%(a)s") % {"a": action}, field="changes")
 
 
+def _first_message(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return next(iter(exc.message_dict.values()))[0]
+    return exc.messages[0]
+
+
 def _needs_clean(needs) -> list[dict]:
     cleaned = []
     for need in needs or ():
@@ -230,6 +294,7 @@ def visit_record(*, actor, person, data: dict, changes=(), needs=(), photo=None,
     for change in changes:
         if not isinstance(change, dict) or change.get("action") not in ACTIONS:
             raise ServiceError(_("无法识别的现场更新。"), field="changes")
+    changes = [_checked(change) for change in changes]
     needs = _needs_clean(needs)
     stored_photo = photos.photo_clean(photo) if photo else None
     # the versions the phone saw, all checked before any write
@@ -241,6 +306,8 @@ def visit_record(*, actor, person, data: dict, changes=(), needs=(), photo=None,
         summary = [_apply(actor, person, change) for change in changes]
     except ConcurrentEditError as exc:  # changed between our check and the write
         raise Conflict([{"action": "", "label": exc.message, "mine": {}, "server": {}}]) from exc
+    except ValidationError as exc:  # a model rule the checks above do not cover
+        raise ServiceError(_first_message(exc), field="changes") from exc
     plan = VisitPlan.objects.filter(person=person, retired_at__isnull=True).first()
     visit = Visit(person=person, area_code=person.area_code, visited_on=day, method=method,
                   findings=str(data.get("findings") or "").strip(),

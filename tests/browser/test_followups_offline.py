@@ -109,6 +109,79 @@ def test_record_a_visit_offline_that_ends_a_job(live_server, demo, browser, arti
     assert not Employment.objects.filter(pk=job.pk, end_date__isnull=True).exists()
 
 
+def _login(page, base):
+    page.goto(base + "/accounts/login/")
+    page.locator('input[name="username"]').fill("village_a")
+    page.locator('input[name="password"]').fill(DEMO_PASSWORD)
+    page.locator('form button[type="submit"]').click()
+    page.wait_for_url(base + "/")
+
+
+def test_record_an_intention_change_offline(live_server, demo, browser, artifacts_dir):
+    """The offline form's 就业意向变化 block: the code lists come with the page (offline), the
+    change goes in the visits API's shape and, after the sync, is the person's registry
+    record (with the visit)."""
+    from django.contrib.auth import get_user_model
+
+    from fupin.core import codes
+    from fupin.followups.models import Visit
+    from fupin.registry.models import Person
+
+    user = get_user_model().objects.get(username="village_a")
+    person, _job, _plan = _employed_person_with_a_due_plan(user)
+    version, visits_before = person.version, Visit.objects.filter(person=person).count()
+    place, place_label = codes.choices("work_place")[2]
+    kind, kind_label = codes.choices("training_kind")[1]
+    context = browser.new_context(viewport=PHONE, locale="zh-CN",
+                                  timezone_id="Asia/Shanghai", service_workers="allow")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        _login(page, live_server.url)
+        page.goto(live_server.url + "/followups/")
+        expect(page.get_by_test_id("sync-status")).to_have_text("已同步")
+        page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        row = page.locator(f'[data-pane="overdue"] [data-person="{person.pk}"]')
+        page.reload()  # now under the service worker, which keeps the page and the list
+        expect(row.locator(f'[data-record="{person.pk}"]')).to_be_visible()
+        context.set_offline(True)
+        page.reload()  # the page from the service worker's cache: its code lists with it
+        row.locator(f'[data-record="{person.pk}"]').click()
+        form = page.get_by_test_id("visit-form")
+        expect(form).to_be_visible()
+        form.locator('select[name="method"]').select_option("phone")
+        form.locator('textarea[name="findings"]').fill("想学厨师，去市内县外务工")
+        form.get_by_test_id("intention").locator("summary").click()
+        expect(form.get_by_test_id("change-intention")).not_to_be_checked()
+        form.locator('select[name="work_place_wish"]').select_option(label=place_label)
+        expect(form.get_by_test_id("change-intention")).to_be_checked()  # changing is recording
+        form.locator('input[name="wants_training"]').check()
+        form.locator('input[name="wants_work"]').check()
+        form.locator('select[name="training_wish"]').select_option(label=kind_label)
+        form.locator('input[name="industry_wish"]').fill("餐饮")
+        form.locator('input[name="expected_wage"]').fill("4500")
+        assert_fits_phone(page, "the visit form with the intention block")
+        page.screenshot(path=str(artifacts_dir / "followups-offline-intention.png"),
+                        full_page=True)
+        form.get_by_test_id("visit-submit").click()
+        status = page.get_by_test_id("sync-status")
+        expect(status).to_contain_text("1 条待同步")
+        assert Person.objects.get(pk=person.pk).version == version  # nothing sent yet
+        context.set_offline(False)
+        page.evaluate("window.dispatchEvent(new Event('online'))")
+        expect(status).to_have_text("已同步", timeout=30_000)
+    finally:
+        context.close()
+    person = Person.objects.get(pk=person.pk)
+    assert (person.wants_work, person.wants_training, person.work_place_wish,
+            person.training_wish, person.industry_wish, person.expected_wage) == (
+        True, True, place, kind, "餐饮", 4500)
+    assert person.version == version + 1
+    assert Visit.objects.filter(person=person).count() == visits_before + 1
+    visit = Visit.objects.filter(person=person).latest("pk")
+    assert [c["action"] for c in visit.changes] == ["change_intention"]
+
+
 def test_a_conflict_is_shown_with_both_versions(live_server, demo, browser):
     """The client against the contract (the endpoint answered by the test): 409 keeps the
     visit and shows mine and the server's; "discard my change" resends without it; 201

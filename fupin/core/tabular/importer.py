@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import stamps
-from . import ledger
+from . import ledger, parsers
 from .reader import (
     ROW_NUMBER_HEADERS,
     HeaderMatch,
@@ -618,7 +618,9 @@ def upsert_records(model: type[Model], items: list[tuple[Model | None, dict]], *
                    fields: list[str] | None = None) -> tuple[Outcome, list[Model]]:
     """Write an import chunk's records of `model` with their history: `items` are (the record
     the row names, or None for a new one; its values). A record whose values are unchanged is
-    left alone (a re-import changes nothing); a changed one gets a new version. `fields` are
+    left alone (a re-import changes nothing) — texts compared as the parsers clean them, so a
+    value typed on a form with full-width punctuation is not changed by its own export;
+    a changed one gets a new version. `fields` are
     the fields an update may write (default: every key of the values). Returns the outcome
     and the records written."""
     now = timezone.now()
@@ -628,7 +630,8 @@ def upsert_records(model: type[Model], items: list[tuple[Model | None, dict]], *
             new.append(model(**values, created_at=now, updated_at=now))
             outcome.created += 1
             continue
-        diff = {k: v for k, v in values.items() if getattr(record, k) != v}
+        diff = {k: v for k, v in values.items()
+                if getattr(record, k) != v and not parsers.same_text(getattr(record, k), v)}
         if not diff:
             outcome.unchanged += 1
             continue

@@ -106,6 +106,33 @@ def clean_text(value) -> str:
     return str(value)
 
 
+# Chinese punctuation that free text keeps: NFKC would make ，（）：；！？ ASCII and … three
+# dots, so a visit's 回访情况 typed on the phone would come back from a round trip through
+# a spreadsheet changed.
+_CJK_PUNCTUATION = re.compile("[\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff5e"
+                              "\u2025\u2026]+")
+
+
+def clean_prose(value) -> str:
+    """Free text a person wrote (a Col with prose=True): clean_text, but full-width
+    punctuation is kept as typed (full-width digits and letters still become ASCII)."""
+    if not isinstance(value, str) or _tidy(value):
+        return clean_text(value)
+    parts, last = [], 0
+    for match in _CJK_PUNCTUATION.finditer(value):
+        parts += [_nfkc(value[last:match.start()]), match.group()]
+        last = match.end()
+    parts.append(_nfkc(value[last:]))
+    return _SPACES.sub(" ", "".join(parts)).strip()
+
+
+def same_text(a, b) -> bool:
+    """True when two texts differ only in what cleaning folds (full-width forms, spaces): a
+    value stored as typed and the same value read back from a spreadsheet are one value,
+    so that a re-import finds nothing changed."""
+    return isinstance(a, str) and isinstance(b, str) and clean_text(a) == clean_text(b)
+
+
 # ---------------------------------------------------------------------------------------
 # Numbers
 

@@ -31,6 +31,8 @@ class Col:
     # the range of an int column (a count of people or months): outside it, a row error
     # instead of a database error at commit
     value_range: tuple[int, int] | None = None
+    # free text a person wrote (回访情况): kept with its Chinese punctuation (clean_prose)
+    prose: bool = False
 
     @property
     def is_text_column(self) -> bool:
@@ -41,9 +43,10 @@ class Col:
         """The cell parser of this column, built once (lookup tables included)."""
         if self.kind == "text":
             limit = self.max_length
+            clean = parsers.clean_prose if self.prose else parsers.clean_text
 
             def parse_text(value):
-                text = parsers.clean_text(value)
+                text = clean(value)
                 if limit and len(text) > limit:
                     raise parsers.CellError(_("不能超过 %(n)s 个字") % {"n": limit})
                 return text

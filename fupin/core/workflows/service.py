@@ -148,6 +148,9 @@ def transition(*, actor, obj, name: str, reason: str = "", evidence=None,
 
     source = flow.state(current)
     recorded = step.apply(current, actor, dict(payload)) if step.apply else dict(payload)
+    if step.reason_field:
+        limit = model._meta.get_field(step.reason_field).max_length
+        setattr(current, step.reason_field, reason[:limit] if limit else reason)
     # kept as JSON: dates and decimals as text
     recorded = json.loads(json.dumps(recorded or {}, cls=DjangoJSONEncoder))
     getattr(current, f"_wf_{step.name}")()  # django-fsm: checks the source again, sets target

@@ -127,15 +127,19 @@ class Transition:
     # records that follow from this one (a course that starts checks its trainees in)
     after: Callable | None = None
     style: str = "primary"  # the button: primary, success, danger, secondary
+    # a field of the record that also keeps the step's reason (cut to the field's length),
+    # for a reason that is the record's own content (a need's 办理情况 when it cannot be met)
+    reason_field: str = ""
 
     def __init__(self, name, label, *, source, target, roles, guards=(), reason_required=False,
                  evidence_required=False, distinct_actor=False, notify=(), apply=None,
-                 inputs=(), after=None, style="primary"):
+                 inputs=(), after=None, style="primary", reason_field=""):
         values = {"name": name, "label": label, "source": tuple(source), "target": target,
                   "roles": frozenset(roles), "guards": tuple(guards),
                   "reason_required": reason_required, "evidence_required": evidence_required,
                   "distinct_actor": distinct_actor, "notify": tuple(notify), "apply": apply,
-                  "inputs": tuple(inputs), "after": after, "style": style}
+                  "inputs": tuple(inputs), "after": after, "style": style,
+                  "reason_field": reason_field}
         for key, value in values.items():
             object.__setattr__(self, key, value)
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from fupin.areas.lookup import COUNTY_SYNONYMS, PlaceIndex, village_index
 from fupin.core import codes, personal, scoping
 from fupin.core.roles import can_write
+from fupin.core.tabular import parsers
 from fupin.core.tabular.importer import changed_since_check, upsert_records
 from fupin.core.tabular.spec import Col, ImportSpec, Outcome, ParsedRow
 from fupin.registry.fields import persons_by_id_number
@@ -217,7 +218,10 @@ class PersonRecordImport(RecordImport):
         return []
 
     def key_of(self, data: dict):
-        return (data["person_id"], *(data.get(f) for f in self.key_fields))
+        # texts as the parsers clean them: a record typed on a form (某公司（广元）) is the one
+        # its exported row (read back as 某公司(广元)) names, not a new one
+        return (data["person_id"], *(parsers.clean_text(v) if isinstance(v, str) else v
+                                     for v in (data.get(f) for f in self.key_fields)))
 
     def person_of(self, row: ParsedRow, state) -> PersonRef:
         """The row's person, as found again under the write transaction."""

@@ -60,6 +60,7 @@ class NeedResource(Resource):
         Column("raised_on"),
         Column("status"),
         Column("met_by"),
+        Column("resolution"),
     ]
     detail_fields = ["kind", "note", "raised_on", "status", "met_by", "resolution",
                      "closed_on"]

@@ -26,6 +26,12 @@ def test_demo_visits_are_mostly_on_time_with_needs_met_and_open(demo_users):
     met = Need.objects.filter(status=Need.Status.MET).first()
     assert list(DomainEvent.objects.filter(object_id=met.pk, transition="meet")
                 .values_list("target", flat=True)) == ["met"]
+    # a need that could not be met says why, as the fail step's reason
+    unmet = Need.objects.filter(status=Need.Status.UNMET)
+    assert not unmet.filter(resolution="").exists()
+    for need in unmet[:20]:
+        assert DomainEvent.objects.get(object_id=need.pk, transition="fail").reason == \
+            need.resolution
     plan = VisitPlan.objects.active().exclude(last_visit_on=None).first()
     last = Visit.objects.filter(person_id=plan.person_id).order_by("-visited_on").first()
     assert plan.last_visit_on == last.visited_on

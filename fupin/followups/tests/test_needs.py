@@ -103,6 +103,9 @@ def test_fail_needs_a_reason_and_closes(demo_users, village, officer, step):
     need = step(actor=officer, obj=need, name="fail", reason="无合适项目")
     need.refresh_from_db()
     assert need.status == S.UNMET and need.closed_on
+    # the reason is the need's 办理情况 (the list and the export show it), with history
+    assert need.resolution == "无合适项目"
+    assert need.history.latest().resolution == "无合适项目"
     assert Notification.objects.filter(recipient=demo_users["village_a"]).exists()
 
 
@@ -155,3 +158,26 @@ def test_the_api_takes_the_meet_step_with_a_choice_payload(client, village, offi
         "met_record_id": job.pk}}, content_type="application/json")
     assert resp.status_code == 200, resp.content
     assert resp.json()["status"] == "met" and resp.json()["met_record_id"] == job.pk
+
+
+def test_a_long_fail_reason_is_cut_to_the_resolutions_length(village, officer, client):
+    need = make_need(area_code=village)
+    reason = "因" * 450
+    workflows.transition(actor=officer, obj=need, name="fail", reason=reason)
+    need.refresh_from_db()
+    assert need.resolution == reason[:300]
+    from fupin.core.models import DomainEvent
+    assert DomainEvent.objects.get(object_id=need.pk, transition="fail").reason == reason
+    client.force_login(officer)
+    page = client.get("/followups/needs/").content.decode()
+    assert "因" * 300 in page
+    # and the list's export: a 办理情况 column holding it
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    response = client.get("/followups/needs/export/")
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(response.streaming_content))) \
+        .get_sheet_by_index(0).to_python()
+    column = [str(c) for c in rows[0]].index("办理情况")
+    assert [r[column] for r in rows[1:] if any(r)] == [reason[:300]]

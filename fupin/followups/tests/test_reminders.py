@@ -58,3 +58,44 @@ def test_township_officer_told_of_villages_under_the_threshold(demo_users):
 
 def test_the_command_runs(demo_users):
     call_command("followup_reminders")
+
+
+def _under_the_line(area, on):
+    for on_time in (True, False, False):  # 33 %
+        make_visit(area_code=area, due_on=on - datetime.timedelta(days=5), on_time=on_time)
+
+
+def test_a_village_under_the_threshold_is_told_on_any_day_once_a_month(demo_users):
+    a, b = demo_users["village_a"].scope_code, demo_users["village_b"].scope_code
+    officer = demo_users["lizhou_township"]
+    mid = datetime.date(2026, 12, 15)  # not the first of the month
+    _under_the_line(a, mid)
+    sent = reminders.send(on=mid)
+    assert sent["low_rate"] == 1
+    told = Notification.objects.get(recipient=officer, kind="followups.low_rate")
+    assert told.area_code == a and "33.3%" in told.text
+    # the next nights of the month: not again, whatever the day
+    for day in (16, 17, 31):
+        assert reminders.send(on=mid.replace(day=day))["low_rate"] == 0
+    assert Notification.objects.filter(recipient=officer, kind="followups.low_rate").count() == 1
+    # another village of the township falling under the line later that month is told
+    _under_the_line(b, mid)
+    assert reminders.send(on=mid.replace(day=20))["low_rate"] == 1
+    assert set(Notification.objects.filter(recipient=officer, kind="followups.low_rate")
+               .values_list("area_code", flat=True)) == {a, b}
+    # a new month: told again if still under the line
+    Notification.objects.filter(kind="followups.low_rate").update(
+        created_at=datetime.datetime(2026, 12, 15, 2, tzinfo=datetime.UTC))
+    assert reminders.send(on=datetime.date(2027, 1, 3))["low_rate"] == 2
+
+
+def test_the_plans_markers_are_bookkeeping_without_history(demo_users):
+    """reminders.py's docstring: overdue_notified_for is written by update(); the told
+    notification is the record, the plan's history is not touched."""
+    a = demo_users["village_a"].scope_code
+    plan = make_plan(area_code=a, due_on=ON - datetime.timedelta(days=2))
+    history = plan.history.count()
+    reminders.send(on=ON)
+    plan.refresh_from_db()
+    assert plan.overdue_notified_for == plan.due_on and plan.history.count() == history
+    assert Notification.objects.filter(kind="followups.overdue", area_code=a).exists()

@@ -68,3 +68,45 @@ def test_the_areas_page_and_the_needs_list(client, demo_users):
     assert r.status_code == 200
     r = client.get(reverse("followups:areas") + "?area=99")
     assert r.status_code == 404
+
+
+def _chart_of(page) -> dict:
+    import json
+    import re
+
+    found = re.search(r'<script id="followups-areas-data" type="application/json">(.*?)</script>',
+                      page, re.S)
+    assert found, "the chart's data is in the page"
+    return json.loads(found.group(1))
+
+
+@pytest.mark.parametrize("who", ["lizhou_township", "lizhou_county"])
+def test_the_areas_chart_is_the_tables_rows(client, demo_users, who):
+    """The chart above the table: the same rows (one query set), per village for a township
+    and per township for a county; names, rate and overdue as the table shows them."""
+    from django.urls import reverse
+
+    on = timezone.localdate()
+    a = demo_users["village_a"].scope_code
+    make_plan(area_code=a, due_on=on - datetime.timedelta(days=3))
+    make_plan(area_code=a, due_on=on - datetime.timedelta(days=4))
+    make_visit(area_code=a, due_on=on - datetime.timedelta(days=10), on_time=True)
+    make_visit(area_code=a, due_on=on - datetime.timedelta(days=10), on_time=False)
+    user = demo_users[who]
+    client.force_login(user)
+    page = client.get(reverse("followups:areas")).content.decode()
+    chart = _chart_of(page)
+    rows = tables.table_for(user=user, area=user.scope_code, on=on)
+    assert chart["codes"] == [r["code"] for r in rows] and len(rows) > 1
+    assert chart["names"] == [r["name"] for r in rows]
+    assert all(r["name"].startswith(short.removesuffix("村"))
+               for r, short in zip(rows, chart["short_names"], strict=True))
+    assert chart["on_time_rate"] == [r["on_time_rate"] for r in rows]
+    assert chart["overdue"] == [r["overdue"] for r in rows]
+    mine = chart["codes"].index(a[:len(rows[0]["code"])])
+    assert (chart["overdue"][mine], chart["on_time_rate"][mine]) == (2, 50.0)
+    assert None in chart["on_time_rate"]  # an area without visits: no bar, as the table's —
+    assert chart["labels"]["on_time_rate"] == "按时率（%）"
+    assert 'data-testid="areas-chart"' in page and "echarts.min.js" in page
+    assert ("各村" if who == "lizhou_township" else "各乡镇") in page
+

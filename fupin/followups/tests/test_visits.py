@@ -91,6 +91,81 @@ def test_an_intention_change_goes_through_the_registry(worker, person):
     assert person.wants_work is True and person.expected_wage == 3000
 
 
+@pytest.mark.parametrize(("change", "message"), [
+    ({"action": "new_employment", "employer": "某厂", "place": "05",
+      "start_date": "2017-05-01"}, "不是有效的务工地点"),
+    ({"action": "new_employment", "employer": "某厂", "place": "",
+      "start_date": "2017-05-01"}, "请选择务工地点"),
+    ({"action": "change_intention", "work_place_wish": "9"}, "不是有效的务工地点"),
+    ({"action": "change_intention", "training_wish": "乡镇"}, "不是有效的培训类型"),
+    ({"action": "change_intention", "wants_work": "yes"}, "是"),
+])
+def test_bad_codes_are_refused_in_chinese_and_nothing_is_written(worker, person, change,
+                                                                  message):
+    job = make_employment(person=person)
+    if change["action"] == "change_intention":
+        change = {**change, "version": person.version}
+    with pytest.raises(ServiceError, match=message):
+        record(worker, person, changes=[
+            {"action": "end_employment", "id": job.pk, "version": job.version,
+             "end_date": "2017-05-31"}, change])
+    assert not Visit.objects.exists()
+    job.refresh_from_db()
+    assert job.end_date is None and Employment.objects.filter(person=person).count() == 1
+    person.refresh_from_db()
+    assert person.work_place_wish == "" and person.training_wish == ""
+
+
+def test_an_intention_change_takes_the_code_lists(worker, person):
+    record(worker, person, changes=[{"action": "change_intention", "version": person.version,
+                                     "wants_training": True, "training_wish": "02",
+                                     "work_place_wish": "04", "industry_wish": "建筑"}])
+    person.refresh_from_db()
+    assert (person.training_wish, person.work_place_wish, person.industry_wish) == (
+        "02", "04", "建筑")
+
+
+def test_the_form_page_offers_the_code_lists_and_refuses_a_bad_place(client, login, worker,
+                                                                     person):
+    from fupin.core import codes
+
+    login(worker)
+    url = reverse("followups:visit_create_for", args=[person.pk])
+    page = client.get(url).content.decode()
+    for list_name in ("work_place", "training_kind"):
+        for code, label in codes.choices(list_name):
+            assert f'<option value="{code}"' in page and label in page
+    assert 'name="work_place_wish"' in page and '<select class="form-select mb-2" ' \
+        'id="work_place_wish"' in page
+    assert "省内市外" not in page  # the old hard-coded list
+    response = client.post(url, {"method": "home", "visited_on": "2017-06-01",
+                                 "employer": "某厂", "place": "05",
+                                 "start_date": "2017-05-01"})
+    assert response.status_code == 400
+    assert "不是有效的务工地点" in response.content.decode()
+    assert not Visit.objects.exists() and not Employment.objects.filter(person=person).exists()
+    response = client.post(url, {"method": "home", "visited_on": "2017-06-01",
+                                 "change_intention": "on", "person_version": person.version,
+                                 "wants_work": "on", "work_place_wish": "03",
+                                 "training_wish": "01", "expected_wage": "2500"})
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert (person.wants_work, person.work_place_wish, person.training_wish,
+            person.expected_wage) == (True, "03", "01", 2500)
+
+
+def test_the_api_refuses_a_bad_code_with_400(client, login, worker, person):
+    login(worker)
+    response = client.post(URL, {"person": person.pk, "visited_on": "2017-06-01",
+                                 "method": "home", "changes": [
+                                     {"action": "change_intention", "version": person.version,
+                                      "work_place_wish": "77"}]},
+                           content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["field"] == "work_place_wish"
+    assert not Visit.objects.exists()
+
+
 def test_a_retry_with_the_same_key_records_once(worker, person):
     key = str(uuid.uuid4())
     first, created = record(worker, person, client_key=key)

@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fupin.core import codes
 from fupin.core.errors import ServiceError
 from fupin.employment.models import Employment
 from fupin.registry.models import Person
@@ -56,6 +57,8 @@ def _changes_from(post, jobs, person) -> list[dict]:
                         "wants_work": post.get("wants_work") == "on",
                         "wants_training": post.get("wants_training") == "on",
                         "work_place_wish": post.get("work_place_wish", ""),
+                        "training_wish": post.get("training_wish", ""),
+                        "industry_wish": post.get("industry_wish", ""),
                         "expected_wage": post.get("expected_wage", "")})
     return changes
 
@@ -66,6 +69,9 @@ def visit_create_for(request, person_id):
     jobs = list(Employment.objects.active().filter(person=person, end_date__isnull=True))
     context = {"person": person, "jobs": jobs, "methods": Method.choices,
                "need_kinds": NeedKind.choices, "today": timezone.localdate().isoformat(),
+               # the national code lists (DESIGN §2), the same the registry stores
+               "places": codes.choices("work_place"),
+               "training_kinds": codes.choices("training_kind"),
                "conflicts": None, "error": None}
     if request.method == "POST":
         post = request.POST

@@ -42,6 +42,7 @@ def worklist(request):
     }
     return render(request, "followups/worklist.html", {
         "tabs": tabs, "tab": tab, "places": codes.WORK_PLACE_CHOICES, "strings": strings,
+        "training_kinds": codes.choices("training_kind"),
         "today": on,
         "api_url": "/api/v1/followups/worklist/", "visits_url": "/api/v1/followups/visits/",
     })

@@ -120,6 +120,17 @@
       jobs.append(node);
     });
     jobs.classList.toggle("d-none", !r.employments.length);
+    // the intention as the server has it; the version the change is made against
+    const i = r.intention || {}, f = form.elements;
+    form.dataset.version = r.version;
+    f.change_intention.checked = false;
+    f.wants_work.checked = !!i.wants_work;
+    f.wants_training.checked = !!i.wants_training;
+    f.work_place_wish.value = i.work_place_wish || "";
+    f.training_wish.value = i.training_wish || "";
+    f.industry_wish.value = i.industry_wish || "";
+    f.expected_wage.value = i.expected_wage === null || i.expected_wage === undefined ? "" : i.expected_wage;
+    form.querySelector('[data-testid="intention"]').open = false;
     const needs = document.getElementById("wl-needs");
     needs.replaceChildren();
     (data ? data.need_kinds : []).forEach(([k, label]) => {
@@ -132,6 +143,9 @@
     form.classList.remove("d-none");
     form.scrollIntoView();
   }
+  // changing any intention field records the change
+  form.querySelectorAll("[data-intention]").forEach((x) => ["change", "input"].forEach((ev) =>
+    x.addEventListener(ev, () => { form.elements.change_intention.checked = true; })));
   form.querySelector('[data-action="cancel"]').addEventListener("click", () => form.classList.add("d-none"));
 
   function payloadFromForm() {
@@ -156,6 +170,14 @@
     if (f.venture_business.value.trim()) {
       changes.push({action: "start_venture", business: f.venture_business.value.trim(),
         industry: "", start_date: f.venture_start.value || f.visited_on.value});
+    }
+    if (f.change_intention.checked) {
+      // the shape visit_record takes for "intention changed" (visits.INTENTION_FIELDS)
+      changes.push({action: "change_intention", version: Number(form.dataset.version),
+        wants_work: f.wants_work.checked, wants_training: f.wants_training.checked,
+        work_place_wish: f.work_place_wish.value, training_wish: f.training_wish.value,
+        industry_wish: f.industry_wish.value.trim(),
+        expected_wage: f.expected_wage.value ? Number(f.expected_wage.value) : null});
     }
     const needs = Array.from(form.querySelectorAll('[name="need"]:checked'))
       .map((c) => ({kind: c.value, note: f.need_note.value.trim()}));
