@@ -8,26 +8,36 @@ from __future__ import annotations
 
 import datetime
 
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.core.stamps import bulk_create_records, bulk_update_records
+from fupin.core.tabular.importer import BulkWriter, instance_factory
 from fupin.employment.models import Employment, Placement, Venture
 from fupin.registry.models import Person
-from fupin.registry.rules import labour_ages
+from fupin.registry.rules import ABLE, NOT_IN_SCHOOL, labour_ages
 
 from . import rules
-from .models import Category, Reason, VisitPlan
+from .models import Category, Reason, VisitPlan, VisitPolicy
 
 WORKING = ("employed", "venture", "welfare_post")
 DISABLED, CHRONIC = "04", "02"
-CHUNK = 5000
+# Households per transaction of the nightly routine (≈ 34,000 people): few enough that the
+# write lock is held for a second or two, many enough that the per-chunk queries are few.
+CHUNK = 10_000
 PERSON_FIELDS = ("id", "household_id", "area_code", "birth_date", "gender", "health",
                  "employment_status", "created_at", "retired_at", "labour_capacity",
                  "schooling")
+(P_ID, P_HOUSEHOLD, P_AREA, P_BIRTH, P_GENDER, P_HEALTH, P_STATUS, P_CREATED, P_RETIRED,
+ P_CAPACITY, P_SCHOOLING) = range(len(PERSON_FIELDS))
+# what a refresh may change in a plan (visits and reminders write the rest)
 PLAN_FIELDS = ["category", "reason", "interval_days", "since", "due_on", "area_code",
-               "retired_at", "retired_reason", "version", "updated_at"]
+               "retired_at", "retired_reason"]
+
+
+class Stopped(Exception):
+    """plans_refresh_all was told to stop (a newer policy change has its own run)."""
 
 
 def _age(birth: datetime.date, on: datetime.date) -> int:
@@ -65,76 +75,109 @@ def derive(*, status: str, household_working: bool, health: str, gender: str,
     return str(category), str(reason), rules.interval(policy, category, reason)
 
 
-def _latest_ends(ids, on) -> dict[int, datetime.date]:
+def _latest_ends(people, on) -> dict[int, datetime.date]:
+    """Each person's latest ended job, venture or placement (up to `on`): three GROUP BY
+    queries over `people` (a Person queryset: a chunk's households, or a few ids)."""
     ends: dict[int, datetime.date] = {}
     for model in (Employment, Venture, Placement):
-        for row in (model.objects.active().filter(person_id__in=ids, end_date__lte=on)
-                    .values("person_id").annotate(m=Max("end_date")).order_by()):
-            if row["m"] and (row["person_id"] not in ends or ends[row["person_id"]] < row["m"]):
-                ends[row["person_id"]] = row["m"]
+        for person_id, end in (model.objects.active().filter(person__in=people,
+                                                              end_date__lte=on)
+                               .values_list("person_id").annotate(m=Max("end_date"))
+                               .order_by()):
+            if end and (person_id not in ends or ends[person_id] < end):
+                ends[person_id] = end
     return ends
 
 
-def _is_labourer_row(row, on) -> bool:
-    from fupin.registry.rules import ABLE, NOT_IN_SCHOOL
+class _Writer:
+    """The plans' writes of one refresh: inserts and updates with their history rows
+    ("+" / "~", the actor, one date), through the import's BulkWriter (executemany, no
+    second model instance per row, no signal per row). Updates are grouped by the columns
+    they change, each group one UPDATE … SET of those columns only."""
 
+    def __init__(self, actor):
+        self.bulk = BulkWriter(VisitPlan, actor=actor)
+        self.make = instance_factory(VisitPlan)
+        self.attnames = [f.attname for f in VisitPlan._meta.concrete_fields]
+        self.index = {name: i for i, name in enumerate(self.attnames)}
+
+    def write(self, create: list[dict], update: list[tuple[tuple, dict]], now) -> int:
+        if create:
+            self.bulk.create([self.make(**values, created_at=now, updated_at=now)
+                              for values in create], when=now)
+        groups: dict[tuple, list] = {}
+        version = self.index["version"]
+        for row, changes in update:
+            values = dict(zip(self.attnames, row))
+            values.update(changes, version=row[version] + 1, updated_at=now)
+            obj = self.make(**values)
+            groups.setdefault(tuple(sorted(changes)), []).append(obj)
+        for fields, objs in groups.items():
+            self.bulk.update(objs, [*fields, "version", "updated_at"], when=now)
+        return len(create) + len(update)
+
+
+def _apply(rows, plans: dict, ends: dict, *, on, policy, writer: _Writer) -> int:
+    """Derive the plans of these people (Person rows, PERSON_FIELDS tuples) against their
+    current plans (person id → the plan's row, every concrete field in order) and write the
+    differences; the rows' households' members must all be among them (the zero-employment
+    rule)."""
     low, high = labour_ages()
-    return (low <= _age(row["birth_date"], on) <= high and row["labour_capacity"] in ABLE
-            and row["schooling"] in NOT_IN_SCHOOL)
-
-
-def _apply(rows, *, on, policy, actor=None) -> int:
-    """Derive and write the plans of these people (rows from Person.values); their
-    households' members must be among the rows for the zero-employment rule."""
-    ids = [r["id"] for r in rows]
-    working_households = {r["household_id"] for r in rows
-                          if r["retired_at"] is None and r["employment_status"] in WORKING}
-    ends = _latest_ends(ids, on)
-    plans = {p.person_id: p for p in VisitPlan.objects.filter(person_id__in=ids)}
+    able, not_in_school = frozenset(ABLE), frozenset(NOT_IN_SCHOOL)
+    working_households = {r[P_HOUSEHOLD] for r in rows
+                          if r[P_RETIRED] is None and r[P_STATUS] in WORKING}
+    idx = writer.index
+    i_category, i_reason, i_interval = idx["category"], idx["reason"], idx["interval_days"]
+    i_since, i_due, i_area = idx["since"], idx["due_on"], idx["area_code"]
+    i_retired, i_last = idx["retired_at"], idx["last_visit_on"]
     now = timezone.now()
+    local = timezone.get_current_timezone()
+    retired_reason, not_labourer = _("已停用"), _("不再是劳动力")
     create, update = [], []
     for r in rows:
-        plan = plans.get(r["id"])
-        if r["retired_at"] is not None or not _is_labourer_row(r, on):
-            if plan is not None and plan.retired_at is None:
-                plan.retired_at = now
-                plan.retired_reason = (_("已停用") if r["retired_at"] is not None
-                                       else _("不再是劳动力"))
-                plan.version += 1
-                plan.updated_at = now
-                update.append(plan)
+        plan = plans.get(r[P_ID])
+        age = _age(r[P_BIRTH], on)
+        if r[P_RETIRED] is not None or not (low <= age <= high) or \
+                r[P_CAPACITY] not in able or r[P_SCHOOLING] not in not_in_school:
+            if plan is not None and plan[i_retired] is None:
+                update.append((plan, {
+                    "retired_at": now,
+                    "retired_reason": retired_reason if r[P_RETIRED] is not None
+                    else not_labourer}))
             continue
-        since_unemployed = ends.get(r["id"]) or timezone.localtime(r["created_at"]).date()
+        since_unemployed = ends.get(r[P_ID]) or r[P_CREATED].astimezone(local).date()
         category, reason, days = derive(
-            status=r["employment_status"], household_working=r["household_id"] in
-            working_households, health=r["health"], gender=r["gender"],
-            age=_age(r["birth_date"], on), unemployed_since=since_unemployed, on=on,
-            policy=policy)
+            status=r[P_STATUS], household_working=r[P_HOUSEHOLD] in working_households,
+            health=r[P_HEALTH], gender=r[P_GENDER], age=age,
+            unemployed_since=since_unemployed, on=on, policy=policy)
         if plan is None:
-            create.append(VisitPlan(person_id=r["id"], area_code=r["area_code"],
-                                    category=category, reason=reason, interval_days=days,
-                                    since=on, due_on=on + datetime.timedelta(days=days)))
+            create.append({"person_id": r[P_ID], "area_code": r[P_AREA], "category": category,
+                           "reason": reason, "interval_days": days, "since": on,
+                           "due_on": on + datetime.timedelta(days=days)})
             continue
-        before = [getattr(plan, f) for f in PLAN_FIELDS]
-        if plan.retired_at is not None:
-            plan.retired_at, plan.retired_reason = None, ""
-        if (plan.category, plan.reason, plan.interval_days) != (category, reason, days):
-            if plan.category != category:
-                plan.since = on
-            base = plan.last_visit_on or plan.since
-            plan.due_on = min(plan.due_on, base + datetime.timedelta(days=days))
-            plan.category, plan.reason, plan.interval_days = category, reason, days
-        plan.area_code = r["area_code"]
-        if [getattr(plan, f) for f in PLAN_FIELDS] != before:
-            plan.version += 1
-            plan.updated_at = now
-            update.append(plan)
-    if create:
-        bulk_create_records(create, VisitPlan, batch_size=500, default_user=actor)
-    if update:
-        bulk_update_records(update, VisitPlan, PLAN_FIELDS, batch_size=500,
-                            default_user=actor)
-    return len(create) + len(update)
+        changes = {}
+        if plan[i_retired] is not None:
+            changes["retired_at"], changes["retired_reason"] = None, ""
+        if (plan[i_category], plan[i_reason], plan[i_interval]) != (category, reason, days):
+            since = on if plan[i_category] != category else plan[i_since]
+            base = plan[i_last] or since
+            due = min(plan[i_due], base + datetime.timedelta(days=days))
+            for name, i, value in (("category", i_category, category),
+                                   ("reason", i_reason, reason),
+                                   ("interval_days", i_interval, days),
+                                   ("since", i_since, since), ("due_on", i_due, due)):
+                if plan[i] != value:
+                    changes[name] = value
+        if plan[i_area] != r[P_AREA]:
+            changes["area_code"] = r[P_AREA]
+        if changes:
+            update.append((plan, changes))
+    return writer.write(create, update, now) if create or update else 0
+
+
+def _plans_of(people, writer: _Writer) -> dict:
+    return {row[writer.index["person_id"]]: row for row in
+            VisitPlan.objects.filter(person__in=people).values_list(*writer.attnames)}
 
 
 def plans_refresh(*, person_ids, actor=None, on: datetime.date | None = None) -> int:
@@ -143,25 +186,52 @@ def plans_refresh(*, person_ids, actor=None, on: datetime.date | None = None) ->
     on = on or timezone.localdate()
     households = set(Person.objects.filter(pk__in=list(person_ids))
                      .values_list("household_id", flat=True))
-    rows = list(Person.objects.filter(household_id__in=households).values(*PERSON_FIELDS))
-    return _apply(rows, on=on, policy=rules.policy(), actor=actor) if rows else 0
+    people = Person.objects.filter(household_id__in=households)
+    rows = list(people.values_list(*PERSON_FIELDS))
+    if not rows:
+        return 0
+    writer = _Writer(actor)
+    keys = people.values("pk")
+    with transaction.atomic():
+        return _apply(rows, _plans_of(keys, writer), _latest_ends(keys, on), on=on,
+                      policy=rules.policy(), writer=writer)
 
 
-def plans_refresh_all(*, on: datetime.date | None = None, progress=None) -> int:
-    """Every plan, by households in chunks (the nightly routine)."""
+def plans_refresh_all(*, on: datetime.date | None = None, progress=None, actor=None,
+                      stop=None) -> int:
+    """Every plan, by households in chunks, each chunk one transaction (the nightly routine,
+    and the re-derivation after a policy change). `progress(done, total)` is called after
+    each chunk (households); `stop()`, asked at the start of each chunk inside its
+    transaction, ends the run early with `Stopped` when it answers true. The policy is read
+    once, at the start. `actor` is the history's user (none: the system). Returns how many
+    plans were written."""
     on = on or timezone.localdate()
     policy = rules.policy()
     household_ids = list(Person.objects.order_by("household_id").values_list(
         "household_id", flat=True).distinct())
+    total = len(household_ids)
+    writer = _Writer(actor)
     written = 0
-    for start in range(0, len(household_ids), CHUNK):
+    if progress:
+        progress(0, total)
+    for start in range(0, total, CHUNK):
         chunk = household_ids[start:start + CHUNK]
-        rows = list(Person.objects.filter(household_id__in=chunk).values(*PERSON_FIELDS))
-        written += _apply(rows, on=on, policy=policy)
+        with transaction.atomic():
+            if stop is not None and stop():
+                raise Stopped
+            people = Person.objects.filter(household_id__gte=chunk[0],
+                                           household_id__lte=chunk[-1])
+            rows = list(people.values_list(*PERSON_FIELDS))
+            keys = people.values("pk")
+            written += _apply(rows, _plans_of(keys, writer), _latest_ends(keys, on), on=on,
+                              policy=policy, writer=writer)
         if progress:
-            progress(min(start + CHUNK, len(household_ids)), len(household_ids))
-    # plans of people no longer on the register at all (none expected: persons are kept)
+            progress(min(start + CHUNK, total), total)
     return written
+
+
+def policy_version() -> int:
+    return VisitPolicy.objects.filter(pk=1).values_list("version", flat=True).first() or 0
 
 
 def plan_visited(*, person, visited_on: datetime.date, actor) -> VisitPlan | None:
