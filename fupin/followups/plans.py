@@ -7,11 +7,15 @@ interval; a category change → min(current due, (last visit or since) + new int
 from __future__ import annotations
 
 import datetime
+import logging
+import time
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from fupin.core.tabular.importer import BulkWriter, instance_factory
 from fupin.employment.models import Employment, Placement, Venture
@@ -21,11 +25,14 @@ from fupin.registry.rules import ABLE, NOT_IN_SCHOOL, labour_ages
 from . import rules
 from .models import Category, Reason, VisitPlan, VisitPolicy
 
+log = logging.getLogger(__name__)
+
 WORKING = ("employed", "venture", "welfare_post")
 DISABLED, CHRONIC = "04", "02"
 # Households per transaction of the nightly routine (≈ 34,000 people): few enough that the
 # write lock is held for a second or two, many enough that the per-chunk queries are few.
 CHUNK = 10_000
+IDS_PER_QUERY = 2000  # households or people named in one query's IN (…)
 PERSON_FIELDS = ("id", "household_id", "area_code", "birth_date", "gender", "health",
                  "employment_status", "created_at", "retired_at", "labour_capacity",
                  "schooling")
@@ -184,17 +191,31 @@ def plans_refresh(*, person_ids, actor=None, on: datetime.date | None = None) ->
     """Derive the plans of these people and the other members of their households (in the
     writer's transaction). Returns how many plans were written."""
     on = on or timezone.localdate()
-    households = set(Person.objects.filter(pk__in=list(person_ids))
-                     .values_list("household_id", flat=True))
-    people = Person.objects.filter(household_id__in=households)
+    ids = list(person_ids)
+    households: set[int] = set()
+    for start in range(0, len(ids), IDS_PER_QUERY):  # SQLite: at most 32,766 parameters
+        households.update(Person.objects.filter(pk__in=ids[start:start + IDS_PER_QUERY])
+                          .values_list("household_id", flat=True))
+    if not households:
+        return 0
+    ordered = sorted(households)
+    policy, writer, written = rules.policy(), _Writer(actor), 0
+    with transaction.atomic():
+        for start in range(0, len(ordered), IDS_PER_QUERY):
+            people = Person.objects.filter(
+                household_id__in=ordered[start:start + IDS_PER_QUERY])
+            written += _refresh(people, on=on, policy=policy, writer=writer)
+    return written
+
+
+def _refresh(people, *, on, policy, writer: _Writer) -> int:
+    """The plans of these people (a Person queryset of whole households)."""
     rows = list(people.values_list(*PERSON_FIELDS))
     if not rows:
         return 0
-    writer = _Writer(actor)
     keys = people.values("pk")
-    with transaction.atomic():
-        return _apply(rows, _plans_of(keys, writer), _latest_ends(keys, on), on=on,
-                      policy=rules.policy(), writer=writer)
+    return _apply(rows, _plans_of(keys, writer), _latest_ends(keys, on), on=on,
+                  policy=policy, writer=writer)
 
 
 def plans_refresh_all(*, on: datetime.date | None = None, progress=None, actor=None,
@@ -219,12 +240,9 @@ def plans_refresh_all(*, on: datetime.date | None = None, progress=None, actor=N
         with transaction.atomic():
             if stop is not None and stop():
                 raise Stopped
-            people = Person.objects.filter(household_id__gte=chunk[0],
-                                           household_id__lte=chunk[-1])
-            rows = list(people.values_list(*PERSON_FIELDS))
-            keys = people.values("pk")
-            written += _apply(rows, _plans_of(keys, writer), _latest_ends(keys, on), on=on,
-                              policy=policy, writer=writer)
+            written += _refresh(Person.objects.filter(household_id__gte=chunk[0],
+                                                      household_id__lte=chunk[-1]),
+                                on=on, policy=policy, writer=writer)
         if progress:
             progress(min(start + CHUNK, total), total)
     return written
@@ -262,3 +280,69 @@ def due_state(plan: VisitPlan, on: datetime.date | None = None) -> tuple:
 def overdue_days(plan: VisitPlan, on: datetime.date | None = None) -> int:
     on = on or timezone.localdate()
     return max(0, (on - plan.due_on).days)
+
+
+# ---------------------------------------------------------------------------------------
+# After a policy change: every plan derived again by the worker (django-tasks), with the
+# progress in Django's cache for the settings page (as the imports' jobs do).
+
+REPLAN_KEY = "fupin:followups:replan"
+REPLAN_TIMEOUT = 7 * 24 * 3600
+STALE_SECONDS = 120
+
+
+def replan_progress() -> dict | None:
+    """The last re-derivation's state: phase queued / running / done / failed, the policy
+    version it is for, done and total households, `written`; `stale` when a running one
+    stopped beating (its worker died)."""
+    data = cache.get(REPLAN_KEY)
+    if data:
+        data["stale"] = (data.get("phase") == "running"
+                         and time.time() - data.get("at", 0) > STALE_SECONDS)
+    return data
+
+
+def _replan_note(version: int, phase: str, **values) -> None:
+    current = cache.get(REPLAN_KEY)
+    if current and current.get("version", 0) > version:
+        return  # a newer change's run owns the page
+    cache.set(REPLAN_KEY, {"phase": phase, "version": version, "at": time.time(), **values},
+              timeout=REPLAN_TIMEOUT)
+
+
+def replan_enqueue(*, version: int, actor=None) -> None:
+    """Queue the re-derivation for this policy version (call after its commit)."""
+    _replan_note(version, "queued", done=0, total=0)
+    replan_task.enqueue(version, getattr(actor, "pk", None))
+
+
+@task()
+def replan_task(version: int, actor_id: int | None = None) -> str:
+    """Derive every plan under the current policy. A run whose version is no longer the
+    policy's (a newer change was saved: its own run is queued) stops at the next chunk;
+    chunks already written stay (the newer run derives them again)."""
+    from django.contrib.auth import get_user_model
+
+    if policy_version() != version:
+        return "superseded"
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    last, households = [0.0], [0]
+
+    def progress(done: int, total: int) -> None:
+        households[0] = total
+        now = time.time()
+        if now - last[0] >= 0.5 or done >= total:
+            last[0] = now
+            _replan_note(version, "running", done=done, total=total)
+
+    try:
+        written = plans_refresh_all(progress=progress, actor=actor,
+                                    stop=lambda: policy_version() != version)
+    except Stopped:
+        return "superseded"
+    except Exception:  # noqa: BLE001 — the page says so, the log has the traceback
+        log.exception("re-deriving the visit plans for policy version %s failed", version)
+        _replan_note(version, "failed")
+        return "failed"
+    _replan_note(version, "done", done=households[0], total=households[0], written=written)
+    return "done"
