@@ -115,7 +115,7 @@ class _Writer:
         groups: dict[tuple, list] = {}
         version = self.index["version"]
         for row, changes in update:
-            values = dict(zip(self.attnames, row))
+            values = dict(zip(self.attnames, row, strict=True))
             values.update(changes, version=row[version] + 1, updated_at=now)
             obj = self.make(**values)
             groups.setdefault(tuple(sorted(changes)), []).append(obj)
