@@ -252,3 +252,14 @@ def test_run_stops_when_a_newer_change_lands(admin, household, worker, monkeypat
 
     monkeypatch.setattr(plans, "plans_refresh_all", refresh_then_change)
     assert plans.replan_task.call(version, admin.pk) == "superseded"
+
+
+def test_incremental_refresh_in_slices_of_households(worker, monkeypatch):
+    """plans_refresh names households in slices (SQLite's parameter limit)."""
+    monkeypatch.setattr(plans, "IDS_PER_QUERY", 2)
+    people = [make_person(household=make_household(area_code=worker.scope_code), name=f"户{i}")
+              for i in range(5)]
+    assert plans.plans_refresh(person_ids=[p.pk for p in people], actor=worker) == 5
+    assert VisitPlan.objects.filter(person__in=people).count() == 5
+    assert VisitPlan.history.filter(history_type="+", history_user=worker).count() == 5
+    assert plans.plans_refresh(person_ids=[p.pk for p in people]) == 0
