@@ -263,3 +263,23 @@ def test_incremental_refresh_in_slices_of_households(worker, monkeypatch):
     assert VisitPlan.objects.filter(person__in=people).count() == 5
     assert VisitPlan.history.filter(history_type="+", history_user=worker).count() == 5
     assert plans.plans_refresh(person_ids=[p.pk for p in people]) == 0
+
+
+def test_unemployed_since_registration_is_the_local_date(worker, household):
+    """Without an ended job, months unemployed count from the local day of registration
+    (SQLite: read as stored text, in UTC, and converted)."""
+    from fupin.employment import services
+    from fupin.registry.models import Person
+
+    b = make_person(household=household, name="李四", relation="02")
+    services.employment_create(actor=worker, data={
+        "person": b, "employer": "某厂", "place": "04",
+        "start_date": datetime.date(2017, 3, 1)})
+    man = make_person(household=household, name="钱七", relation="03")
+    # 17:00 UTC on 31 January is 1 February in Beijing
+    Person.objects.filter(pk=man.pk).update(
+        created_at=datetime.datetime(2026, 1, 31, 17, 0, tzinfo=datetime.UTC))
+    plans.plans_refresh_all(on=datetime.date(2026, 7, 31))
+    assert VisitPlan.objects.get(person=man).reason == "unemployed"  # 5 months
+    plans.plans_refresh_all(on=datetime.date(2026, 8, 1))
+    assert VisitPlan.objects.get(person=man).reason == "long_unemployed"  # 6 months
