@@ -46,8 +46,9 @@ def may_edit(user) -> bool:
 
 @transaction.atomic
 def policy_update(*, actor, data: dict, expected_version: int | None) -> VisitPolicy:
-    """Change the policy (administrators only), with the lost-update guard and history; then
-    every plan is derived again under the new rules."""
+    """Change the policy (administrators only), with the lost-update guard and history. Every
+    plan is then derived again under the new rules by the worker (plans.replan_task, queued
+    once this transaction commits; the settings page follows its progress)."""
     from . import plans
 
     if not may_edit(actor):
@@ -74,5 +75,6 @@ def policy_update(*, actor, data: dict, expected_version: int | None) -> VisitPo
     current.updated_at = timezone.now()
     current._history_user = actor
     current.save()
-    plans.plans_refresh_all()
+    version = current.version
+    transaction.on_commit(lambda: plans.replan_enqueue(version=version, actor=actor))
     return current

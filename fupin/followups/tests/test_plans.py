@@ -98,19 +98,23 @@ def test_difficulty_rules_in_order(worker, household):
     assert plan_of(man).category == "key"
 
 
-def test_policy_change_rederives_and_keeps_history(worker, household, demo_users):
+def test_policy_change_rederives_and_keeps_history(worker, household, demo_users,
+                                                    django_capture_on_commit_callbacks):
     a = make_person(household=household)
     plans.plans_refresh(person_ids=[a.pk])
     admin = demo_users["admin"]
     pol = rules.policy()
-    rules.policy_update(actor=admin, data={"key_days": 20}, expected_version=pol.version)
+    with django_capture_on_commit_callbacks(execute=True):
+        rules.policy_update(actor=admin, data={"key_days": 20}, expected_version=pol.version)
     assert plan_of(a).interval_days == 20
     assert rules.policy().history.filter(history_user=admin).exists()
     with pytest.raises(ConcurrentEditError, match="已被他人修改"):
         rules.policy_update(actor=admin, data={"key_days": 25}, expected_version=pol.version)
     with pytest.raises(ServiceError, match="系统管理员"):
         rules.policy_update(actor=worker, data={"key_days": 25}, expected_version=None)
-    rules.policy_update(actor=admin, data={"rule_zero_household": False}, expected_version=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        rules.policy_update(actor=admin, data={"rule_zero_household": False},
+                            expected_version=None)
     assert plan_of(a).reason == "unemployed"
 
 
@@ -139,8 +143,8 @@ def test_nightly_agrees_with_incremental(worker, household):
 
 # --- the settings page and the person page ---------------------------------------------------
 
-def test_settings_page_admin_edits_stale_refused_others_refused(client, demo_users, worker,
-                                                                household):
+def test_settings_page_admin_edits_stale_refused_others_refused(
+        client, demo_users, worker, household, django_capture_on_commit_callbacks):
     from django.urls import reverse
 
     from fupin.followups.views.plans import PolicyForm
@@ -152,7 +156,8 @@ def test_settings_page_admin_edits_stale_refused_others_refused(client, demo_use
     data = {k: v for k, v in PolicyForm(instance=pol).initial.items() if v is not False}
     data.update(key_days=21, version=pol.version)
     client.force_login(demo_users["admin"])
-    resp = client.post(url, data)
+    with django_capture_on_commit_callbacks(execute=True):
+        resp = client.post(url, data)
     assert resp.status_code == 200 and "回访设置已保存" in resp.content.decode()
     assert plan_of(a).interval_days == 21
     resp = client.post(url, {**data, "key_days": 22})  # the version the page had: stale
