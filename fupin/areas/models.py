@@ -2,6 +2,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from fupin.core.roles import Role
+
 
 class Level(models.TextChoices):
     """The 5 levels of the national statistical division codes (DESIGN §1)."""
@@ -26,6 +28,9 @@ LEVEL_ORDER = list(LEVEL_LENGTH)
 
 
 class Area(models.Model):
+    # who may change a village's poverty status (services.poor_village_set, its import)
+    write_roles = frozenset({Role.ADMIN, Role.COUNTY_OFFICER})
+
     code = models.CharField(_("区划代码"), max_length=12, primary_key=True)
     name = models.CharField(_("名称"), max_length=100)
     level = models.CharField(_("级别"), max_length=10, choices=Level.choices)

@@ -6,4 +6,5 @@ app_name = "areas"
 urlpatterns = [
     path("", views.browse, name="browse"),
     path("picker/", views.picker, name="picker"),
+    path("<str:code>/poor-village/", views.poor_village_edit, name="poor_village_edit"),
 ]
