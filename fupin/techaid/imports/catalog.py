@@ -303,13 +303,16 @@ class PersonImport(CatalogImport):
         org = v.get(self.org_field) or ""
         return qs.filter(**{self.org_field: org}).first()
 
+    def derive(self, rows, state) -> None:
+        for row in rows:
+            row.values["_area"] = self.area_of(row, state)
+
     def check(self, rows, state) -> None:
         if self.refuse_all(rows, state):
             return
         col = self.column("industries")
         for row in rows:
             v = row.values
-            v["_area"] = self.area_of(row, state)
             v["_industries"] = _industries_of(row, col, state["industries"],
                                               split_names(v.get("industries")))
             if v["_area"] and v.get("name"):
@@ -486,11 +489,15 @@ class TechnicianImport(PersonImport):
         code = v.get("area_code")
         label = self.column("township").label
         if v.get("village") or (code and len(code) == 12):
-            index = state.setdefault("villages", village_index(scope))
+            if "villages" not in state:
+                state["villages"] = village_index(scope)
+            index = state["villages"]
             area, message = index.resolve(code=code, county=v.get("county"),
                                           township=v.get("township"), village=v.get("village"))
         else:
-            index = state.setdefault("townships", township_index(scope))
+            if "townships" not in state:
+                state["townships"] = township_index(scope)
+            index = state["townships"]
             area, message = index.resolve(code=code, county=v.get("county"),
                                           township=v.get("township"))
         if message:
@@ -576,6 +583,12 @@ class GroupImport(CatalogImport):
     def start(self, *, actor):
         return {**super().start(actor=actor), "industries": _industry_index()}
 
+    def derive(self, rows, state) -> None:
+        for row in rows:
+            v = row.values
+            v["_area"] = self.resolve_county(row, state, code=v.get("area_code"),
+                                             name=v.get("county"))
+
     def _experts(self, state, area: str) -> dict:
         cache_ = state.setdefault("experts", {})
         if area not in cache_:
@@ -607,7 +620,7 @@ class GroupImport(CatalogImport):
             return
         for row in rows:
             v = row.values
-            area = self.resolve_county(row, state, code=v.get("area_code"), name=v.get("county"))
+            area = v["_area"]
             found = _industries_of(row, self.column("industry"), state["industries"],
                                    [v["industry"]] if v.get("industry") else [])
             industry = found[0] if found else None
@@ -720,23 +733,29 @@ class PoorVillageImport(CatalogImport):
         return {"poor_village": poor, "identified_year": v.get("identified_year"),
                 "exit_year": v.get("exit_year")}
 
+    def derive(self, rows, state) -> None:
+        if "villages" not in state:
+            state["villages"] = village_index(scoping.user_scope_code(state["actor"]) or "")
+        for row in rows:
+            v = row.values
+            code, message = state["villages"].resolve(
+                code=v.get("area_code"), county=v.get("county"), township=v.get("township"),
+                village=v.get("village"))
+            if message:
+                row.error(self.column("village").label, message)
+            v["_code"] = code
+
     def check(self, rows, state) -> None:
         from fupin.areas.services import poor_village_errors
 
         if self.refuse_all(rows, state):
             return
-        index = state.setdefault("villages",
-                                 village_index(scoping.user_scope_code(state["actor"]) or ""))
         labels = {"poor_village": self.column("poor_village").label,
                   "poor_identified_year": self.column("identified_year").label,
                   "poor_exit_year": self.column("exit_year").label}
         for row in rows:
             v = row.values
-            code, message = index.resolve(code=v.get("area_code"), county=v.get("county"),
-                                          township=v.get("township"), village=v.get("village"))
-            if message:
-                row.error(self.column("village").label, message)
-            v["_code"] = code
+            code = v["_code"]
             for field, text in poor_village_errors(**{
                     "poor_village": self.values(v)["poor_village"],
                     "identified_year": v.get("identified_year"),
