@@ -121,7 +121,7 @@ def areas_load(*, text: str) -> LoadResult:
     return result
 
 
-# --- a village's poverty status (贫困村, DESIGN §5) ----------------------------------------------
+# --- a village's poverty status (贫困村, DESIGN §5) -----------------------------------------------
 
 def poor_village_errors(*, poor_village: bool, identified_year, exit_year) -> list[tuple[str, str]]:
     """(field, Chinese message) for a poverty status that does not hold together."""

@@ -42,7 +42,7 @@ from .models import (
 COUNTY, TOWNSHIP, VILLAGE = 6, 9, 12
 
 
-# --- shared parts ------------------------------------------------------------------------------
+# --- shared parts ---------------------------------------------------------------------------------
 
 def can_manage(user) -> bool:
     """Whether the user keeps the catalogue (administrators and county officers)."""
@@ -93,7 +93,7 @@ def _save(obj, actor, *, new: bool) -> None:
     obj.save()
 
 
-# --- industries --------------------------------------------------------------------------------
+# --- industries -----------------------------------------------------------------------------------
 
 def _industry_clean(data: dict, *, pk=None) -> dict:
     data = dict(data)
@@ -166,7 +166,7 @@ def industry_restore(*, actor, industry: Industry) -> Industry:
     return current
 
 
-# --- a household's industries --------------------------------------------------------------------
+# --- a household's industries ---------------------------------------------------------------------
 
 def _household_in_reach(actor, household):
     from fupin.registry.models import Household
@@ -229,7 +229,7 @@ def household_industry_restore(*, actor, record: HouseholdIndustry):
     return core.record_restore(actor=actor, instance=record)
 
 
-# --- linked user accounts ------------------------------------------------------------------------
+# --- linked user accounts -------------------------------------------------------------------------
 
 def _check_user(user, *, role: str, area_code: str, model, pk, what: str) -> None:
     """The account linked to an expert (role expert, in the expert's county) or to a
@@ -253,7 +253,7 @@ def _check_user(user, *, role: str, area_code: str, model, pk, what: str) -> Non
                            % {"u": user.username, "w": what, "n": other.name}, field="user")
 
 
-# --- experts -----------------------------------------------------------------------------------------
+# --- experts --------------------------------------------------------------------------------------
 
 EXPERT_FIELDS = ("name", "institution", "research_institute", "title", "specialities",
                  "area_code", "user")
@@ -337,7 +337,8 @@ def expert_retire(*, actor, expert: Expert, reason: str = "") -> Expert:
     scoping.assert_in_scope(actor, expert.area_code)
     chief_of = ExpertGroup.objects.active().filter(chief=expert).first()
     if chief_of is not None:
-        raise ServiceError(_("该专家是“%(g)s”的首席专家，请先更换首席专家。") % {"g": chief_of.name})
+        raise ServiceError(_("该专家是“%(g)s”的首席专家，请先更换首席专家。")
+                           % {"g": chief_of.name})
     expert = core.record_retire(actor=actor, instance=expert, reason=reason)
     for member in GroupMember.objects.select_for_update().filter(expert=expert,
                                                                  left_on__isnull=True):
@@ -513,7 +514,7 @@ def group_restore(*, actor, group: ExpertGroup) -> ExpertGroup:
     return core.record_restore(actor=actor, instance=group)
 
 
-# --- technicians ------------------------------------------------------------------------------------
+# --- technicians ----------------------------------------------------------------------------------
 
 TECHNICIAN_FIELDS = ("name", "organisation", "load_limit", "area_code", "user")
 

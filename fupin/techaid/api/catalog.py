@@ -78,7 +78,8 @@ class IndustryViewSet(viewsets.ModelViewSet):
         except ConcurrentEditError as exc:
             raise Conflict(exc.message) from exc
         except ServiceError as exc:
-            raise exceptions.ValidationError({exc.field or "non_field_errors": [exc.message]})
+            raise exceptions.ValidationError(
+                {exc.field or "non_field_errors": [exc.message]}) from exc
 
     def _refuse(self, serializer, data):
         errors = {}
@@ -123,7 +124,7 @@ class IndustryViewSet(viewsets.ModelViewSet):
 router.register("techaid/industries", IndustryViewSet, basename="industry")
 
 
-# --- a household's industries ------------------------------------------------------------------------
+# --- a household's industries ---------------------------------------------------------------------
 
 class HouseholdIndustrySerializer(serializers.ModelSerializer):
     household = serializers.PrimaryKeyRelatedField(queryset=HouseholdIndustry.objects.none())
@@ -161,7 +162,7 @@ router.register("techaid/household-industries", HouseholdIndustryViewSet,
                 basename="householdindustry")
 
 
-# --- experts and technicians -----------------------------------------------------------------------
+# --- experts and technicians ----------------------------------------------------------------------
 
 class _PersonSerializer(personal.PersonalDataSerializerMixin, serializers.ModelSerializer):
     phone = serializers.CharField(write_only=True, required=False, allow_blank=True,
@@ -228,7 +229,7 @@ class TechnicianViewSet(ScopedModelViewSet):
 router.register("techaid/technicians", TechnicianViewSet, basename="technician")
 
 
-# --- expert groups ---------------------------------------------------------------------------------------
+# --- expert groups --------------------------------------------------------------------------------
 
 class MemberSerializer(serializers.ModelSerializer):
     expert_name = serializers.CharField(source="expert.name", read_only=True)

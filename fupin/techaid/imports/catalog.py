@@ -29,7 +29,15 @@ from fupin.core.tabular.importer import changed_since_check
 from fupin.core.tabular.spec import Col, ImportSpec, Outcome, register
 
 from .. import catalog as services
-from ..models import Expert, ExpertGroup, GroupMember, HouseholdIndustry, Industry, Technician, Title
+from ..models import (
+    Expert,
+    ExpertGroup,
+    GroupMember,
+    HouseholdIndustry,
+    Industry,
+    Technician,
+    Title,
+)
 
 SEPARATORS = ("、", "，", ",", "；", ";", "/", " ")
 
@@ -145,7 +153,7 @@ COUNTY_COLS = [
 ]
 
 
-# --- 户产业 ------------------------------------------------------------------------------------------
+# --- 户产业 ---------------------------------------------------------------------------------------
 
 class HouseholdIndustryImport(CatalogImport):
     name = "household_industries"
@@ -278,7 +286,7 @@ class HouseholdIndustryImport(CatalogImport):
 household_industries_import = register(HouseholdIndustryImport())
 
 
-# --- 专家 -----------------------------------------------------------------------------------------------
+# --- 专家 -----------------------------------------------------------------------------------------
 
 class PersonImport(CatalogImport):
     """Experts and technicians: name, organisation, industries, phone (sealed); matched by
@@ -451,7 +459,7 @@ class ExpertImport(PersonImport):
 experts_import = register(ExpertImport())
 
 
-# --- 产业技术员 ---------------------------------------------------------------------------------------------
+# --- 产业技术员 -----------------------------------------------------------------------------------
 
 class TechnicianImport(PersonImport):
     name = "technicians"
@@ -559,7 +567,7 @@ class TechnicianImport(PersonImport):
 technicians_import = register(TechnicianImport())
 
 
-# --- 专家服务组 ---------------------------------------------------------------------------------------------
+# --- 专家服务组 -----------------------------------------------------------------------------------
 
 class GroupImport(CatalogImport):
     name = "expert_groups"
@@ -703,7 +711,7 @@ class GroupImport(CatalogImport):
 groups_import = register(GroupImport())
 
 
-# --- 贫困村 ----------------------------------------------------------------------------------------------
+# --- 贫困村 ---------------------------------------------------------------------------------------
 
 class PoorVillageImport(CatalogImport):
     """A village's poverty status (area data, areas.services.poor_village_set)."""
@@ -714,13 +722,15 @@ class PoorVillageImport(CatalogImport):
     columns = [
         Col("county", "区县", synonyms=COUNTY_SYNONYMS, max_length=50, help="可不填"),
         Col("township", "乡镇", synonyms=("乡镇（街道）", "所在乡镇", "街道"), max_length=50),
-        Col("village", "村名", synonyms=("村", "村（社区）", "行政村", "贫困村名称"), max_length=100),
+        Col("village", "村名", synonyms=("村", "村（社区）", "行政村", "贫困村名称"),
+            max_length=100),
         Col("area_code", "村代码", synonyms=("区划代码", "村级区划代码"), width=16,
             help="12 位村代码；填了它可不填乡镇和村名"),
         Col("poor_village", "贫困村", kind="bool", synonyms=("是否贫困村",),
             help="是 / 否；不填视为“是”"),
         Col("identified_year", "识别年度", kind="year", synonyms=("贫困村识别年度", "识别年份")),
-        Col("exit_year", "退出年度", kind="year", synonyms=("贫困村退出年度", "退出年份", "出列年度")),
+        Col("exit_year", "退出年度", kind="year",
+            synonyms=("贫困村退出年度", "退出年份", "出列年度")),
     ]
     instructions = [
         "每行一个村：填 12 位村代码，或乡镇和村名；须在您的管辖范围内。",

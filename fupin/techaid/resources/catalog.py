@@ -29,7 +29,7 @@ class IndustryFilterMixin(StyledFilterSet):
         label=_("产业"), queryset=Industry.objects.filter(retired_at__isnull=True))
 
 
-# --- form parts -------------------------------------------------------------------------------------
+# --- form parts -----------------------------------------------------------------------------------
 
 class PhoneField(forms.CharField):
     """A phone typed in a form: empty on edit means unchanged (never put back in the page)."""
@@ -118,7 +118,7 @@ class PersonalPhoneForm(ScopedModelForm):
                 "phone": self.cleaned_data.get("phone") or None}
 
 
-# --- household industries ------------------------------------------------------------------------
+# --- household industries -------------------------------------------------------------------------
 
 class HouseholdIndustryFilter(IndustryFilterMixin):
     main = django_filters.BooleanFilter(label=_("主导产业"))
@@ -203,7 +203,7 @@ class HouseholdIndustryResource(Resource):
 household_industries = HouseholdIndustryResource()
 
 
-# --- experts -------------------------------------------------------------------------------------------
+# --- experts --------------------------------------------------------------------------------------
 
 class ExpertFilter(IndustryFilterMixin):
     industry = django_filters.ModelChoiceFilter(
@@ -302,7 +302,7 @@ class ExpertResource(_PersonalResource):
 experts = ExpertResource()
 
 
-# --- expert groups ---------------------------------------------------------------------------------------
+# --- expert groups --------------------------------------------------------------------------------
 
 class GroupFilter(IndustryFilterMixin):
     class Meta:
@@ -397,7 +397,7 @@ class GroupResource(Resource):
 groups = GroupResource()
 
 
-# --- technicians -------------------------------------------------------------------------------------------
+# --- technicians ----------------------------------------------------------------------------------
 
 class TechnicianFilter(IndustryFilterMixin):
     industry = django_filters.ModelChoiceFilter(

@@ -35,8 +35,9 @@ def test_split_names():
 
 
 def test_a_file_without_the_required_column_is_refused(demo_users):
-    import xlsxwriter
     import io
+
+    import xlsxwriter
 
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True})
@@ -187,7 +188,7 @@ def test_technicians_import_by_township_name(demo_users):
     assert not bad.ok
 
 
-# --- 贫困村 -------------------------------------------------------------------------------------------
+# --- 贫困村 ---------------------------------------------------------------------------------------
 
 def _villages(township, n=2):
     return list(Area.objects.filter(parent_id=township).order_by("code")[:n])

@@ -29,7 +29,7 @@ def api(client, method, url, data=None):
     return getattr(client, method)(url, data=data or {}, content_type="application/json")
 
 
-# --- industries ---------------------------------------------------------------------------------
+# --- industries -----------------------------------------------------------------------------------
 
 def test_industry_pages(client, demo_users):
     client.force_login(demo_users["village_a"])
@@ -76,7 +76,7 @@ def test_industry_api(client, demo_users):
     assert Industry.objects.get(name="核桃").retired_at is not None
 
 
-# --- the household page --------------------------------------------------------------------------
+# --- the household page ---------------------------------------------------------------------------
 
 def test_household_page_shows_its_industries(client, demo_users):
     worker = demo_users["village_a"]
@@ -93,7 +93,7 @@ def test_household_page_shows_its_industries(client, demo_users):
     assert "茶园 5 亩" in html and "登记产业" not in html
 
 
-# --- the group page ------------------------------------------------------------------------------
+# --- the group page -------------------------------------------------------------------------------
 
 def _consultation(group, status, number, user):
     return Consultation.objects.create(
@@ -163,7 +163,7 @@ def test_another_countys_officer_sees_nothing_of_lizhou(client, demo_users):
     assert expert.name not in client.get(reverse("techaid:expert_list")).content.decode()
 
 
-# --- phones: personal data -------------------------------------------------------------------------
+# --- phones: personal data ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("username, shown", [
     ("wangcang_county", "138****5678"), ("expert", "138********"),
@@ -203,7 +203,7 @@ def test_phones_are_masked_per_reader(client, demo_users, username, shown):
         assert reveal.status_code == 404
 
 
-# --- poor villages -------------------------------------------------------------------------------------
+# --- poor villages --------------------------------------------------------------------------------
 
 def test_poor_village_page(client, demo_users):
     township = demo_users["lizhou_township"].scope_code

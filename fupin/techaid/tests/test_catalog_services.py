@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 from fupin.accounts.services import user_upsert
 from fupin.core import crypto
@@ -32,7 +33,7 @@ def _expert_data(**kw):
             "title": "senior", **kw}
 
 
-# --- industries -------------------------------------------------------------------------------
+# --- industries -----------------------------------------------------------------------------------
 
 def test_industry_names_are_unique_and_only_managers_keep_them(county, demo_users):
     services.industry_create(actor=county, data={"name": "茶叶"})
@@ -65,7 +66,7 @@ def test_industry_update_is_version_guarded_and_retire_keeps_it(county, demo_use
     assert tea.history.first().history_user == demo_users["admin"]
 
 
-# --- household industries -----------------------------------------------------------------------
+# --- household industries -------------------------------------------------------------------------
 
 def test_household_industry_takes_the_household_village_and_is_once(demo_users):
     worker = demo_users["village_a"]
@@ -97,7 +98,7 @@ def test_household_industry_refuses_a_retired_industry(demo_users, county):
             actor=worker, household=make_household(area_code=worker.scope_code), industry=tea)
 
 
-# --- experts -------------------------------------------------------------------------------------------
+# --- experts --------------------------------------------------------------------------------------
 
 def test_expert_lives_in_a_county(county):
     for area in ("510802001", "510802001001", "51"):
@@ -169,7 +170,7 @@ def test_retiring_the_chief_is_refused_and_a_member_leaves(county):
     assert left.left_on == datetime.date.today()
 
 
-# --- groups -------------------------------------------------------------------------------------------
+# --- groups ---------------------------------------------------------------------------------------
 
 def test_one_group_per_industry_and_county(county):
     tea = make_industry("茶叶")
@@ -240,17 +241,17 @@ def test_member_leaves_with_a_date_and_the_row_is_kept(county):
 def test_another_countys_officer_cannot_touch_the_group(demo_users):
     group = make_group(area_code=LIZHOU)
     other = demo_users["wangcang_county"]
-    with pytest.raises(Exception):  # Http404 or ServiceError: out of scope
+    with pytest.raises(Http404):  # out of scope: not found
         services.group_update(actor=other, group=group, data={"name": "改"},
                               expected_version=group.version)
-    with pytest.raises(Exception):
+    with pytest.raises(Http404):
         services.group_member_add(actor=other, group=group,
                                   expert=make_expert(area_code=LIZHOU))
     group.refresh_from_db()
     assert group.version == 1
 
 
-# --- technicians --------------------------------------------------------------------------------------
+# --- technicians ----------------------------------------------------------------------------------
 
 def test_technician_lives_in_a_township_or_village(county):
     for area in (LIZHOU, "5108"):

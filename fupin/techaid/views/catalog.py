@@ -25,7 +25,7 @@ from .. import catalog as services
 from ..models import Expert, ExpertGroup, Industry, Technician
 from ..resources.catalog import experts, groups, household_industries, technicians
 
-# --- industries --------------------------------------------------------------------------------
+# --- industries -----------------------------------------------------------------------------------
 
 
 class IndustryForm(StyledFormMixin, forms.ModelForm):
@@ -108,7 +108,7 @@ def industry_restore(request, pk):
     return HttpResponseRedirect(reverse("techaid:industry_list"))
 
 
-# --- phones -----------------------------------------------------------------------------------------
+# --- phones ---------------------------------------------------------------------------------------
 
 def _reveal(model):
     @login_required
@@ -124,7 +124,7 @@ def _reveal(model):
     return reveal
 
 
-# --- group members ---------------------------------------------------------------------------------
+# --- group members --------------------------------------------------------------------------------
 
 def _group(request, pk) -> ExpertGroup:
     group = scoping.get_visible_or_404(ExpertGroup, request.user, pk=pk)
