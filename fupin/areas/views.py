@@ -61,6 +61,25 @@ def browse(request):
                    "can_edit_poor": can_write(request.user, Area)})
 
 
+@login_required
+def poor_villages_export(request):
+    """The poor villages under the area (in the user's scope) in the 贫困村名单 spreadsheet's
+    own columns, so that it re-imports unchanged. The spec is registered by name by the
+    module that keeps the list (no import of it here: areas sit below it)."""
+    from fupin.core.tabular.export import spec_export_response
+    from fupin.core.tabular.spec import get_spec
+
+    spec = get_spec("poor_villages")
+    scope = scoping.user_scope_code(request.user)
+    code = request.GET.get("code", "") or scope or ""
+    if spec is None or scope is None or not code.startswith(scope):
+        raise Http404
+    queryset = Area.objects.visible_to(request.user).filter(
+        level=Level.VILLAGE, poor_village=True, code__startswith=code)
+    return spec_export_response(request=request, actor=request.user, spec=spec,
+                                queryset=spec.export_ordering(queryset), reveal=False)
+
+
 class PoorVillageForm(StyledFormMixin, forms.Form):
     poor_village = forms.BooleanField(label=_("贫困村"), required=False)
     poor_identified_year = forms.IntegerField(label=_("贫困村识别年度"), required=False)

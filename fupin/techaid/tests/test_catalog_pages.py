@@ -236,3 +236,23 @@ def test_poor_village_page(client, demo_users):
         (True, 2014, 2018)
     poor = client.get(reverse("api:area-list"), {"poor_village": "1"}).json()
     assert [a["code"] for a in poor] == [village.code]
+
+
+def test_poor_villages_export_reimports_unchanged(client, demo_users):
+    from fupin.core.tabular import importer
+    from fupin.techaid.imports.catalog import poor_villages_import
+
+    county = demo_users["lizhou_county"]
+    village = Area.objects.filter(parent_id=demo_users["lizhou_township"].scope_code).first()
+    Area.objects.filter(pk=village.pk).update(poor_village=True, poor_identified_year=2014)
+    theirs = Area.objects.filter(parent_id=demo_users["technician"].scope_code).first()
+    Area.objects.filter(pk=theirs.pk).update(poor_village=True, poor_identified_year=2014)
+    client.force_login(county)
+    resp = client.get(reverse("areas:poor_villages_export"))
+    content = b"".join(resp.streaming_content)
+    rows = _xlsx_rows(content)
+    assert [r[3] for r in rows[1:]] == [village.code]  # not Wangcang's
+    report = importer.commit(poor_villages_import, importer.load(content, "t.xlsx"),
+                             actor=county)
+    assert report.ok and report.outcome.updated == 0
+    assert AccessLog.objects.filter(action="export").exists()
