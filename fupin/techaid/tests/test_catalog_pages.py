@@ -256,3 +256,30 @@ def test_poor_villages_export_reimports_unchanged(client, demo_users):
                              actor=county)
     assert report.ok and report.outcome.updated == 0
     assert AccessLog.objects.filter(action="export").exists()
+
+
+def test_forms_and_pages_open(client, demo_users):
+    group = make_group(area_code=LIZHOU)
+    tech = make_technician(area_code=LIZHOU + "001")
+    household = make_household(area_code=demo_users["village_a"].scope_code)
+    client.force_login(demo_users["lizhou_county"])
+    for url in (reverse("techaid:expert_create"), reverse("techaid:expertgroup_create"),
+                reverse("techaid:technician_create"), reverse("techaid:industry_create"),
+                reverse("techaid:expert_edit", args=[group.chief_id]),
+                reverse("techaid:expertgroup_edit", args=[group.pk]),
+                reverse("techaid:technician_edit", args=[tech.pk]),
+                reverse("techaid:expert_list") + "?industry=%d&title=senior" % group.industry_id,
+                reverse("techaid:technician_list") + "?industry=%d" % group.industry_id,
+                reverse("techaid:expertgroup_list"), reverse("techaid:householdindustry_list"),
+                reverse("areas:browse") + "?poor=1"):
+        assert client.get(url).status_code == 200, url
+    listing = client.get(reverse("techaid:expert_list"),
+                         {"industry": group.industry_id}).content.decode()
+    assert group.chief.name in listing
+    client.force_login(demo_users["village_a"])
+    page = client.get(reverse("techaid:householdindustry_create"),
+                      {"household": household.number})
+    assert page.status_code == 200 and household.number in page.content.decode()
+    client.force_login(demo_users["leader"])
+    html = client.get(reverse("techaid:expertgroup_detail", args=[group.pk])).content.decode()
+    assert group.chief.name in html and "加入成员" not in html
