@@ -57,3 +57,40 @@ def experts_for_group(*, user, group):
 def groups_of_county(*, user, area_code: str):
     return (ExpertGroup.objects.visible_to(user).active().filter(area_code=area_code)
             .select_related("industry", "chief"))
+
+
+# --- for the other parts (consultations, prescriptions, pairings) ------------------------------
+
+def group_for_industry(*, area_code: str, industry) -> ExpertGroup | None:
+    """The active group of the industry in the county of `area_code` (a village's code will
+    do): "the industry's group" that a consultation is routed to."""
+    return (ExpertGroup.objects.active().filter(area_code=area_code[:6], industry=industry)
+            .select_related("chief").first())
+
+
+def expert_of_user(user) -> Expert | None:
+    """The active expert record a user account answers as (None for anybody else)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Expert.objects.active().filter(user=user).first()
+
+
+def technician_of_user(user):
+    """The active technician record of a user account (None for anybody else)."""
+    from .models import Technician
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Technician.objects.active().filter(user=user).first()
+
+
+def main_industries_of_villages(*, user, villages) -> dict[str, set[int]]:
+    """{village code: ids of the industries that are a main industry of one of its active
+    households} (the coverage rule's "main industries of the village"), one query."""
+    rows = (HouseholdIndustry.objects.visible_to(user).active()
+            .filter(main=True, area_code__in=list(villages), household__retired_at__isnull=True)
+            .values_list("area_code", "industry_id").distinct())
+    out: dict[str, set[int]] = {}
+    for code, industry_id in rows:
+        out.setdefault(code, set()).add(industry_id)
+    return out

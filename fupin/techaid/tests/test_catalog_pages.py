@@ -268,8 +268,8 @@ def test_forms_and_pages_open(client, demo_users):
                 reverse("techaid:expert_edit", args=[group.chief_id]),
                 reverse("techaid:expertgroup_edit", args=[group.pk]),
                 reverse("techaid:technician_edit", args=[tech.pk]),
-                reverse("techaid:expert_list") + "?industry=%d&title=senior" % group.industry_id,
-                reverse("techaid:technician_list") + "?industry=%d" % group.industry_id,
+                reverse("techaid:expert_list") + f"?industry={group.industry_id}&title=senior",
+                reverse("techaid:technician_list") + f"?industry={group.industry_id}",
                 reverse("techaid:expertgroup_list"), reverse("techaid:householdindustry_list"),
                 reverse("areas:browse") + "?poor=1"):
         assert client.get(url).status_code == 200, url
