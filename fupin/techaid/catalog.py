@@ -84,6 +84,13 @@ def _active_industries(industries) -> list[Industry]:
     return industries
 
 
+def _industries_reason(industries) -> str:
+    """The history row's reason when the industries change (a many-to-many change that the
+    history's field diff does not show)."""
+    names = "、".join(i.name for i in industries) or _("无")
+    return _("服务产业改为：%(n)s") % {"n": names}
+
+
 def _save(obj, actor, *, new: bool) -> None:
     obj.full_clean()
     if not new:
@@ -324,6 +331,8 @@ def expert_update(*, actor, expert: Expert, data: dict, industries=None,
     if not changed:
         return current
     _expert_check(actor, current)
+    if "industries" in changed:
+        current._change_reason = _industries_reason(industries)
     _save(current, actor, new=False)
     if industries is not None:
         current.industries.set(industries)
@@ -571,6 +580,8 @@ def technician_update(*, actor, technician: Technician, data: dict, industries=N
     if not changed:
         return current
     _technician_check(actor, current)
+    if "industries" in changed:
+        current._change_reason = _industries_reason(industries)
     _save(current, actor, new=False)
     if industries is not None:
         current.industries.set(industries)

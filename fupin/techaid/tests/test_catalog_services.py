@@ -304,3 +304,12 @@ def test_selectors_for_the_other_parts(demo_users, county):
     make_household_industry(area_code=village, industry=make_industry("核桃"), main=False)
     assert sel.main_industries_of_villages(user=county, villages=[village]) == \
         {village: {tea.pk}}
+
+
+def test_a_change_of_industries_is_in_the_history(county):
+    tech = make_technician(area_code="510802001")
+    tech = services.technician_update(actor=county, technician=tech, data={},
+                                      industries=[make_industry("茶叶"), make_industry("核桃")],
+                                      expected_version=1)
+    latest = tech.history.order_by("-history_id").first()
+    assert (latest.history_user, latest.history_change_reason) == (county, "服务产业改为：茶叶、核桃")
