@@ -312,4 +312,5 @@ def test_a_change_of_industries_is_in_the_history(county):
                                       industries=[make_industry("茶叶"), make_industry("核桃")],
                                       expected_version=1)
     latest = tech.history.order_by("-history_id").first()
-    assert (latest.history_user, latest.history_change_reason) == (county, "服务产业改为：茶叶、核桃")
+    assert (latest.history_user, latest.history_change_reason) == \
+        (county, "服务产业改为：茶叶、核桃")
