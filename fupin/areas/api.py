@@ -1,5 +1,6 @@
 from rest_framework import mixins, serializers, viewsets
 
+from fupin.core import scoping
 from fupin.core.api import router
 
 from .models import Area
@@ -11,7 +12,10 @@ class AreaSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Area
-        fields = ["code", "name", "level", "parent_code"]
+        # a village's poverty status (贫困村, DESIGN §5), changed through its page or import
+        fields = ["code", "name", "level", "parent_code", "poor_village",
+                  "poor_identified_year", "poor_exit_year"]
+        read_only_fields = fields
 
 
 class AreaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -28,6 +32,11 @@ class AreaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def get_queryset(self):
         parent = self.request.query_params.get("parent")
         if self.action == "list":
+            if self.request.query_params.get("poor_village") in ("1", "true"):
+                scope = scoping.user_scope_code(self.request.user) or ""
+                qs = Area.objects.filter(level="village", poor_village=True)
+                return qs.filter(code__startswith=parent or scope) if (parent or scope) \
+                    else qs.none()
             return Area.objects.filter(parent_id=parent) if parent else Area.objects.filter(
                 parent__isnull=True)
         return Area.objects.all()

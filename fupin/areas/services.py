@@ -119,3 +119,61 @@ def areas_load(*, text: str) -> LoadResult:
     result.created, result.updated = len(to_create), len(to_update)
     selectors.clear_cache()
     return result
+
+
+# --- a village's poverty status (贫困村, DESIGN §5) -----------------------------------------------
+
+def poor_village_errors(*, poor_village: bool, identified_year, exit_year) -> list[tuple[str, str]]:
+    """(field, Chinese message) for a poverty status that does not hold together."""
+    from fupin.core.bounds import year_error
+
+    errors = []
+    for field, year in (("poor_identified_year", identified_year),
+                        ("poor_exit_year", exit_year)):
+        message = year_error(year)
+        if message:
+            errors.append((field, message))
+    if errors:
+        return errors
+    if poor_village and identified_year is None:
+        errors.append(("poor_identified_year", _("贫困村须填写识别年度。")))
+    if not poor_village and (identified_year is not None or exit_year is not None):
+        errors.append(("poor_village", _("不是贫困村的村不应填写识别或退出年度。")))
+    if identified_year is not None and exit_year is not None and exit_year < identified_year:
+        errors.append(("poor_exit_year", _("退出年度不能早于识别年度。")))
+    return errors
+
+
+@transaction.atomic
+def poor_village_set(*, actor, code: str, poor_village: bool, identified_year=None,
+                     exit_year=None) -> tuple[Area, bool]:
+    """Set a village's poverty status (an administrator or a county officer, inside their
+    scope; villages only). Returns (area, changed); history by the actor (Area.history)."""
+    from django.core.exceptions import PermissionDenied
+
+    from fupin.core import scoping
+    from fupin.core.errors import ServiceError
+    from fupin.core.roles import can_write
+
+    if not can_write(actor, Area):
+        raise PermissionDenied(_("只有系统管理员和区县经办可以维护贫困村。"))
+    area = Area.objects.select_for_update().filter(pk=code).first()
+    if area is None or not scoping.in_scope(actor, code):
+        raise ServiceError(_("村代码不存在或不在您的管辖范围内。"), field="code")
+    if area.level != Level.VILLAGE:
+        raise ServiceError(_("只有村（社区）一级可以标记为贫困村。"), field="code")
+    errors = poor_village_errors(poor_village=poor_village, identified_year=identified_year,
+                                 exit_year=exit_year)
+    if errors:
+        field, message = errors[0]
+        raise ServiceError(message, field=field)
+    values = {"poor_village": bool(poor_village), "poor_identified_year": identified_year,
+              "poor_exit_year": exit_year}
+    changed = {k: v for k, v in values.items() if getattr(area, k) != v}
+    if not changed:
+        return area, False
+    for key, value in changed.items():
+        setattr(area, key, value)
+    area._history_user = actor
+    area.save()
+    return area, True

@@ -54,7 +54,7 @@ RAISERS = frozenset({Role.VILLAGE_WORKER, Role.TECHNICIAN}) | OFFICERS
 ANSWERERS = frozenset({Role.EXPERT, Role.ADMIN, Role.COUNTY_OFFICER})
 
 
-# --- catalogue and people --------------------------------------------------------------------
+# --- catalogue and people -------------------------------------------------------------------------
 
 class Industry(models.Model):
     """An industry of the catalogue (茶叶, 核桃, 绿色生态畜禽, 道地中药材, …). City-wide, kept by
@@ -213,7 +213,7 @@ class Technician(AreaScopedModel):
         return self.name
 
 
-# --- consultations -----------------------------------------------------------------------------
+# --- consultations --------------------------------------------------------------------------------
 
 class TechaidPolicy(models.Model):
     """The settings of technology aid: one row (pk 1), changed by an administrator, with
@@ -443,7 +443,7 @@ class OnsiteVisit(AreaScopedModel):
         return f"{self.consultation} · {self.planned_on}"
 
 
-# --- missions and prescriptions ----------------------------------------------------------------
+# --- missions and prescriptions -------------------------------------------------------------------
 
 class Mission(AreaScopedModel):
     """A poor village's technology mission (科技扶贫特派团): a research-institute expert as
@@ -557,7 +557,7 @@ class Measure(models.Model):
         return self.name
 
 
-# --- pairings and service visits -----------------------------------------------------------------
+# --- pairings and service visits ------------------------------------------------------------------
 
 class Pairing(AreaScopedModel):
     """A technician paired with a poor household for an industry (1+n). Its area is the

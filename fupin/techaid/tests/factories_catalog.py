@@ -45,7 +45,13 @@ def make_expert(*, area_code: str = "510821", industries=(), **kw) -> Expert:
 @register(ExpertGroup)
 def make_group(*, area_code: str = "510821", industry=None, chief=None, members=(),
                **kw) -> ExpertGroup:
-    industry = industry or make_industry()
+    if industry is None:
+        # 茶叶 by default; another industry when the area already has a 茶叶 group (one group
+        # per industry and county: a second default group would break the constraint)
+        industry = make_industry()
+        if ExpertGroup.objects.filter(area_code=area_code, industry=industry,
+                                      retired_at__isnull=True).exists():
+            industry = make_industry(f"产业{next(_seq)}")
     chief = chief or make_expert(area_code=area_code, industries=[industry])
     data = {"name": f"{industry.name}产业专家服务组", **kw}
     group = ExpertGroup.objects.create(area_code=area_code, industry=industry, chief=chief,

@@ -1,0 +1,3 @@
+"""Foreign rows of the module's import specs (core/testing/foreign.py), one file per part."""
+
+from . import foreign_rows_catalog  # noqa: F401
