@@ -109,6 +109,18 @@ class ConsultationResource(Resource):
         return (self.queryset(user).select_related("industry", "group")
                 .order_by("-raised_at", "-pk"))
 
+    def urls(self, prefix: str = "") -> list:
+        """core's pages, the list with the scope's figures above it."""
+        from django.urls import path
+
+        from ..views.consultations import ConsultationListView
+
+        patterns = super().urls(prefix)
+        patterns[0] = path(prefix or f"{self.model_name}s/",
+                           ConsultationListView.as_view(resource=self),
+                           name=f"{self.model_name}_list")
+        return patterns
+
     def detail_context(self, *, request, obj):
         from ..views.consultations import detail_context
 

@@ -20,6 +20,7 @@ from fupin.core import scoping, workflows
 from fupin.core.errors import ServiceError
 from fupin.core.photos import photo_bytes
 from fupin.core.roles import Role
+from fupin.core.views.generic import ObjectListView
 
 from .. import consultation_selectors as selectors
 from .. import consultations as services
@@ -68,6 +69,21 @@ def detail_context(*, request, obj) -> dict:
         "is_overdue": obj.overdue,
         "max_photos": services.MAX_PHOTOS,
     }
+
+
+class ConsultationListView(ObjectListView):
+    """The list, with the figures of the user's scope counted from the records above it."""
+
+    template_name = "techaid/consultations/consultation_list.html"
+
+    def base_context(self, **extra) -> dict:
+        ctx = super().base_context(**extra)
+        counts = selectors.status_counts(user=self.request.user)
+        ctx["figures"] = [
+            {"key": key, "label": label, "count": counts.get(key, 0)}
+            for key, label in [*Consultation.Status.choices, ("overdue", _("超时"))]]
+        ctx["figures_total"] = sum(counts.get(k, 0) for k in Consultation.Status.values)
+        return ctx
 
 
 @login_required
