@@ -65,7 +65,7 @@ POLICY_EDITABLE = ["first_answer_hours_normal", "first_answer_hours_urgent",
                    "first_answer_hours_critical", "solve_days", "auto_route", "load_limit"]
 
 
-# --- the policy (科技扶贫设置) ----------------------------------------------------------------
+# --- the policy (科技扶贫设置) ---
 
 def policy() -> TechaidPolicy:
     """The settings row (pk 1), created with the defaults on first read."""
@@ -120,7 +120,7 @@ def due_times(pol: TechaidPolicy, urgency: str, raised_at) -> tuple:
             raised_at + datetime.timedelta(days=pol.solve_days))
 
 
-# --- who is who ---------------------------------------------------------------------------------
+# --- who is who ---
 
 def expert_of(user) -> Expert | None:
     """The active Expert linked to the user's account, or None."""
@@ -199,7 +199,7 @@ def link(consultation) -> str:
         return f"/techaid/consultations/{consultation.pk}/"
 
 
-# --- raise -----------------------------------------------------------------------------------
+# --- raise ---
 
 def _pk(value, field: str, message: str):
     if value in (None, ""):
@@ -398,7 +398,7 @@ def consultation_retire(*, actor, consultation, reason: str = "") -> Consultatio
     return core.record_retire(actor=actor, instance=consultation, reason=reason)
 
 
-# --- the workflow's guards and effects ----------------------------------------------------------
+# --- the workflow's guards and effects ---
 
 def guard_route(consultation, actor):
     if not ExpertGroup.objects.filter(area_code=consultation.area_code[:6],
@@ -520,7 +520,7 @@ def apply_close(consultation, actor, payload):
     return {"rating": rating}
 
 
-# --- who is told -----------------------------------------------------------------------------
+# --- who is told ---
 
 def _visible_users(consultation, users) -> list:
     out = []
@@ -572,7 +572,7 @@ def notify_chief(consultation, event, actor):
            text=text, link=link(c), area_code=c.area_code, exclude=actor)
 
 
-# --- the thread and photos ----------------------------------------------------------------------
+# --- the thread and photos ---
 
 @transaction.atomic
 def message_post(*, actor, consultation, text: str, photos=()) -> Message:
@@ -673,7 +673,7 @@ def onsite_complete(*, actor, visit, findings: str, done_on, expected_version=No
                                     "status": OnsiteVisit.Status.DONE})
 
 
-# --- time limits: the nightly notice ----------------------------------------------------------------
+# --- time limits: the nightly notice ---
 
 def overdue_notify(now=None) -> dict:
     """Tell the chief expert of the routed group of each consultation overdue and not yet

@@ -18,14 +18,13 @@ from fupin.core.models import Notification
 from fupin.registry.tests.factories import make_household
 from fupin.techaid import consultations as services
 from fupin.techaid.models import Consultation, Message, OnsiteVisit, Photo, TechaidPolicy
-from fupin.techaid.tests.consult_fixtures import (  # noqa: F401
-    jpeg,
-    raise_,
-    step,
-    upload,
-    wc,
-)
+from fupin.techaid.tests import consult_fixtures as fx
 from fupin.techaid.tests.factories_consultations import make_consultation
+
+# the part's fixtures (consult_fixtures.py)
+wc, step, raise_ = fx.wc, fx.step, fx.raise_
+jpeg, upload = fx.jpeg, fx.upload
+WANGCANG = fx.WANGCANG
 
 S = Consultation.Status
 
@@ -34,7 +33,7 @@ def routed(raise_, wc, step, **kw):
     return step(wc.county, raise_(**kw), "route", group=wc.group.pk)
 
 
-# --- photos ----------------------------------------------------------------------------------------
+# --- photos ---
 
 def test_photos_are_resized_stripped_of_exif_and_sealed(raise_, wc, settings):
     from PIL import Image
@@ -85,7 +84,7 @@ def test_photos_are_served_only_to_who_sees_the_consultation(raise_, wc, client)
     assert client.get(url).status_code == 302
 
 
-# --- thread -------------------------------------------------------------------------------------
+# --- thread ---
 
 def test_the_raiser_and_the_groups_experts_talk_with_photos(raise_, wc, step,
                                                              django_capture_on_commit_callbacks):
@@ -147,7 +146,7 @@ def test_the_detail_page_shows_the_thread_and_the_post_box(raise_, wc, step, cli
     assert 'data-refused="answer"' in html and 'data-testid="post-box"' not in html
 
 
-# --- overdue ---------------------------------------------------------------------------------------
+# --- overdue ---
 
 def test_the_overdue_notice_goes_to_the_chief_once(raise_, wc, step):
     c = routed(raise_, wc, step)
@@ -194,7 +193,7 @@ def test_the_nightly_chain_runs_the_overdue_notice(wc, monkeypatch):
     assert '"techaid_overdue"' in inspect.getsource(nightly)
 
 
-# --- settings ---------------------------------------------------------------------------------------
+# --- settings ---
 
 def test_the_settings_page_edits_with_a_version_guard_and_history(wc, client):
     admin = wc.users["admin"]
@@ -218,7 +217,7 @@ def test_the_settings_page_edits_with_a_version_guard_and_history(wc, client):
     assert 'disabled' in client.get("/techaid/settings/").content.decode()
 
 
-# --- pages: queue, routing, raise, onsite -------------------------------------------------------------
+# --- pages: queue, routing, raise, onsite ---
 
 def test_the_queue_orders_by_urgency_then_due_time_and_flags_overdue(raise_, wc, step, client):
     normal = routed(raise_, wc, step, title="普通问题")
@@ -305,7 +304,7 @@ def test_the_list_filters_and_counts(raise_, wc, step, client):
     assert "甲问题" not in html
 
 
-# --- workbench and timeline ------------------------------------------------------------------------
+# --- workbench and timeline ---
 
 def test_workbench_cards_count_the_users_scope(raise_, wc, step, demo_users):
     from fupin.core import workbench as wb
@@ -341,7 +340,7 @@ def test_the_households_timeline_has_its_consultations(raise_, wc, step, demo_us
             if "会诊" in e.title] == []
 
 
-# --- API -----------------------------------------------------------------------------------------
+# --- API ---
 
 def test_api_raise_with_photos_and_take_the_steps(wc, client):
     client.force_login(wc.worker)

@@ -17,16 +17,14 @@ from fupin.core.models import DomainEvent, Notification
 from fupin.registry.tests.factories import make_household
 from fupin.techaid import consultations as services
 from fupin.techaid.models import Consultation, OnsiteVisit, TechaidPolicy
-from fupin.techaid.tests.consult_fixtures import (  # noqa: F401
-    WANGCANG,
-    jpeg,
-    raise_,
-    step,
-    upload,
-    wc,
-)
+from fupin.techaid.tests import consult_fixtures as fx
 from fupin.techaid.tests.factories_catalog import make_technician
 from fupin.techaid.tests.factories_consultations import make_consultation
+
+# the part's fixtures (consult_fixtures.py)
+wc, step, raise_ = fx.wc, fx.step, fx.raise_
+jpeg, upload = fx.jpeg, fx.upload
+WANGCANG = fx.WANGCANG
 
 S = Consultation.Status
 
@@ -41,7 +39,7 @@ def answered(raise_, wc, step, **kw):
     return step(wc.expert, c, "answer", diagnosis="缺氮", advice="追施尿素")
 
 
-# --- raise ---------------------------------------------------------------------------------------
+# --- raise ---
 
 def test_raise_numbers_per_year_and_sets_the_limits_from_the_policy(raise_, wc):
     pol = services.policy()
@@ -116,7 +114,7 @@ def test_a_technician_and_an_officer_raise_too(raise_, wc):
     assert raise_(actor=wc.county).raised_by == wc.county
 
 
-# --- auto-route --------------------------------------------------------------------------------------
+# --- auto-route ---
 
 def test_auto_route_sends_it_to_the_industrys_group_at_once(raise_, wc):
     TechaidPolicy.objects.update_or_create(pk=1, defaults={"auto_route": True})
@@ -145,7 +143,7 @@ def test_without_the_rule_it_waits_for_routing(raise_, wc):
     assert raise_().status == S.PENDING
 
 
-# --- route -------------------------------------------------------------------------------------------
+# --- route ---
 
 def test_a_county_officer_routes_to_a_group_and_its_experts_are_told(raise_, wc, step):
     c = routed(raise_, wc, step)
@@ -209,7 +207,7 @@ def test_only_the_countys_officers_route(username, refusal, raise_, wc, step):
         step(user, c, "route", group=wc.group.pk)
 
 
-# --- every step from a state it does not leave ------------------------------------------------------
+# --- every step from a state it does not leave ---
 
 @pytest.mark.parametrize(("name", "state"), [(s.name, state) for s in Consultation.workflow
                                              for state in S.values if state not in s.source])
@@ -226,7 +224,7 @@ def test_every_step_not_allowed_from_its_state_is_refused(name, state, wc):
     assert c.status == state and c.version == 1
 
 
-# --- answer ------------------------------------------------------------------------------------------
+# --- answer ---
 
 def test_a_member_of_the_routed_group_answers(raise_, wc, step):
     c = routed(raise_, wc, step)
@@ -276,7 +274,7 @@ def test_an_answer_needs_diagnosis_and_advice(missing, raise_, wc, step):
         step(wc.expert, c, "answer", **body)
 
 
-# --- refer on site, and the visit ------------------------------------------------------------------
+# --- refer on site, and the visit ---
 
 def test_refer_onsite_makes_a_task_for_a_technician(raise_, wc, step):
     tech = make_technician(area_code=wc.village[:9], user=wc.technician)
@@ -341,7 +339,7 @@ def test_only_the_visits_people_or_officers_complete_it(raise_, wc, step):
                              done_on=timezone.localdate())
 
 
-# --- confirm ---------------------------------------------------------------------------------------
+# --- confirm ---
 
 def test_the_raiser_confirms_solved_with_a_rating(raise_, wc, step):
     c = answered(raise_, wc, step)
@@ -388,7 +386,7 @@ def test_confirm_from_on_site(raise_, wc, step):
     assert c.status == S.SOLVED
 
 
-# --- two officers at once ------------------------------------------------------------------------
+# --- two officers at once ---
 
 def test_a_stale_routing_is_refused(raise_, wc, step):
     c = raise_()
@@ -435,7 +433,7 @@ def test_two_officers_route_at_once_and_one_wins(wc, demo_users):
     assert workflows.events_for(c).count() == 1
 
 
-# --- scope ---------------------------------------------------------------------------------------------
+# --- scope ---
 
 def test_an_expert_of_lizhou_sees_none_of_wangcangs(raise_, wc, step, client):
     from fupin.techaid import consultation_selectors as selectors

@@ -211,7 +211,7 @@ def onsite_complete_view(request, pk):
     return redirect("techaid:onsitevisit_detail", pk=visit.pk)
 
 
-# --- settings --------------------------------------------------------------------------------------
+# --- settings ---
 
 class PolicyForm(forms.ModelForm):
     class Meta:

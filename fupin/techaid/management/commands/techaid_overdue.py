@@ -5,7 +5,8 @@ from fupin.techaid import consultations
 
 
 class Command(BaseCommand):
-    help = "会诊超时提醒：超过答复或解决时限的会诊，每条提醒专家组首席专家一次（未分诊的提醒县级分诊员）"
+    help = ("会诊超时提醒：超过答复或解决时限的会诊，每条提醒专家组首席专家一次"
+            "（未分诊的提醒县级分诊员）")
 
     def handle(self, *args, **options):
         sent = consultations.overdue_notify()
