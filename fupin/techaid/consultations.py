@@ -359,7 +359,7 @@ def _record_auto_route(consultation, group) -> None:
         content_type=ContentType.objects.get_for_model(Consultation),
         object_id=consultation.pk, area_code=consultation.area_code, actor=None,
         transition="route", source=S.PENDING, target=S.AWAITING,
-        reason=_("按产业自动分派到专家组"), payload={"group": group.pk, "expert": None,
+        reason=_("按产业规则自动分诊"), payload={"group": group.pk, "expert": None,
                                                  "auto": True})
     transaction.on_commit(lambda: notify_routed(consultation, event, None), robust=True)
 

@@ -140,7 +140,8 @@ def test_the_detail_page_shows_the_thread_and_the_post_box(raise_, wc, step, cli
     # the expert's page has the answer form
     client.force_login(wc.expert)
     html = client.get(f"/techaid/consultations/{c.pk}/").content.decode()
-    assert 'data-transition="answer"' in html
+    assert 'data-transition="answer"' in html and 'data-transition="refer_onsite"' in html
+    assert f'<option value="{wc.member.pk}">李专家</option>' in html
     client.force_login(wc.walnut_user)  # sees it (county scope) but may not answer or post
     html = client.get(f"/techaid/consultations/{c.pk}/").content.decode()
     assert 'data-refused="answer"' in html and 'data-testid="post-box"' not in html

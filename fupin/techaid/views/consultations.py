@@ -38,7 +38,7 @@ from ..resources.consultations import consultations as resource
 from ..resources.consultations import onsite_visits as onsite_resource
 
 # the steps the detail page draws with its own inputs (selects, text areas)
-OWN_FORMS = ("route", "answer")
+OWN_FORMS = ("route", "answer", "refer_onsite")
 
 
 def _county_groups(obj):
@@ -48,6 +48,17 @@ def _county_groups(obj):
     for g in groups:
         g.current = services.current_members(g)
     return groups
+
+
+def _onsite_people(obj) -> dict:
+    from ..models import Expert, Technician
+
+    county = obj.area_code[:6]
+    return {"experts": list(Expert.objects.filter(area_code=county, retired_at__isnull=True)
+                            .order_by("name")),
+            "technicians": list(Technician.objects.filter(area_code__startswith=county,
+                                                          retired_at__isnull=True)
+                                .order_by("area_code", "name"))}
 
 
 def detail_context(*, request, obj) -> dict:
@@ -60,6 +71,9 @@ def detail_context(*, request, obj) -> dict:
         "transition_options": [o for o in options if o.name not in OWN_FORMS],
         "route_option": own.get("route"),
         "answer_option": own.get("answer"),
+        "onsite_option": own.get("refer_onsite"),
+        "onsite_people": _onsite_people(obj) if "refer_onsite" in own else {},
+        "today": timezone.localdate().isoformat(),
         "route_groups": _county_groups(obj) if "route" in own else [],
         "problem_photos": list(obj.photos.filter(message__isnull=True).order_by("pk")),
         "thread": thread,
