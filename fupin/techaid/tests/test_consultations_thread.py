@@ -274,6 +274,13 @@ def test_the_raise_page_takes_photos_from_the_camera(wc, client):
     assert bad.status_code == 400 and "请填写问题" in bad.content.decode()
     client.force_login(wc.expert)
     assert client.get("/techaid/consultations/raise/").status_code == 403
+    # a township's technician picks the village
+    client.force_login(wc.technician)
+    resp = client.post("/techaid/consultations/raise/", {
+        "area_code": wc.other_village, "industry": wc.tea.pk, "title": "核桃落果",
+        "description": "幼果脱落", "urgency": "normal"})
+    assert resp.status_code == 302
+    assert Consultation.objects.get(title="核桃落果").area_code == wc.other_village
 
 
 def test_the_onsite_page_completes_the_visit(raise_, wc, step, client):

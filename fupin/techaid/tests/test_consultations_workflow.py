@@ -446,3 +446,36 @@ def test_an_expert_of_lizhou_sees_none_of_wangcangs(raise_, wc, step, client):
     assert client.get(f"/api/v1/techaid/consultations/{c.pk}/").status_code == 404
     assert c.number not in client.get("/techaid/consultations/").content.decode()
     assert DomainEvent.objects.filter(object_id=c.pk).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_raised_at_once_get_consecutive_numbers(wc):
+    """On PostgreSQL, two workers raising at the same moment: the unique number refuses the
+    second's first pick, which takes the next one (consultations._save_numbered)."""
+    from django.db import connection, connections, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL (SQLite serialises them)")
+    barrier, numbers, errors = threading.Barrier(2), [], []
+
+    def act(user, village):
+        try:
+            barrier.wait(timeout=10)
+            with transaction.atomic():
+                c = services.consultation_raise(actor=user, data={
+                    "area_code": village, "industry": wc.tea.pk, "title": "同时提出",
+                    "description": "测试", "urgency": "normal"})
+                numbers.append(c.number)
+        except Exception as exc:  # noqa: BLE001 — reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=act, args=(wc.worker, wc.village)),
+               threading.Thread(target=act, args=(wc.worker2, wc.other_village))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert not errors, errors
+    assert sorted(n[-6:] for n in numbers) == ["000001", "000002"]
