@@ -279,7 +279,8 @@ class Consultation(WorkflowModel, AreaScopedModel):
         ONLINE = "online", _("线上答复")
         ONSITE = "onsite", _("现场面诊")
 
-    write_roles = RAISERS | ANSWERERS
+    # the raisers correct the problem; experts answer through the workflow's steps only
+    write_roles = RAISERS
 
     number = models.CharField(_("编号"), max_length=20, unique=True, editable=False)
     household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, null=True,

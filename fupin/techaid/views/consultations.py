@@ -67,7 +67,11 @@ def detail_context(*, request, obj) -> dict:
     options = workflows.available_transitions(actor=user, obj=obj, include_refused=True)
     own = {o.name: o for o in options if o.name in OWN_FORMS}
     thread = list(obj.messages.select_related("author").prefetch_related("photos"))
+    from fupin.core.roles import can_write
+
     return {
+        # a closed consultation is kept as it was confirmed (the service refuses edits)
+        "can_write": can_write(user, Consultation) and not services.is_closed(obj),
         "transition_options": [o for o in options if o.name not in OWN_FORMS],
         "route_option": own.get("route"),
         "answer_option": own.get("answer"),
