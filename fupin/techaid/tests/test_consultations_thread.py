@@ -390,6 +390,10 @@ def test_api_raise_with_photos_and_take_the_steps(wc, client):
                        {"consultation": pk, "text": "x"}, content_type="application/json")
     assert resp.status_code == 400  # not a consultation it can see
     client.force_login(wc.worker)
+    steps = client.get(f"/api/v1/techaid/consultations/{pk}/transitions/").json()
+    assert [s["name"] for s in steps] == ["solved", "unsolved"]
+    assert steps[0]["inputs"][0]["name"] == "rating" and steps[0]["inputs"][0]["kind"] == \
+        "choice"
     resp = client.post(f"/api/v1/techaid/consultations/{pk}/transitions/solved/",
                        {"version": 3, "payload": {"rating": 9}},
                        content_type="application/json")
