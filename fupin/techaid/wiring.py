@@ -26,7 +26,7 @@ def consultations():
     from .models import RAISERS, Urgency
 
     county_up = frozenset({Role.ADMIN, Role.COUNTY_OFFICER})
-    nav.register(NavEntry(key="techaid_queue", label=_l("待答复会诊"), icon="inbox",
+    nav.register(NavEntry(key="techaid_queue", label=_l("待办会诊"), icon="inbox",
                           url=reverse_lazy("techaid:consultation_queue"), order=10,
                           group="techaid", roles={Role.EXPERT}))
     nav.register(NavEntry(key="techaid_raise", label=_l("提出会诊"), icon="camera",
@@ -50,7 +50,7 @@ def consultations():
                                  (8, Urgency.NORMAL, "warning")):
         wb.register(wb.Card(
             key=f"techaid_queue_{urgency}", icon="inbox", order=order, tone=tone,
-            title=format_lazy("{}（{}）", _l("待答复会诊"), Urgency(urgency).label),
+            title=format_lazy("{}（{}）", _l("待办会诊"), Urgency(urgency).label),
             roles=frozenset({Role.EXPERT}),
             count=lambda user, u=urgency: selectors.queue(user=user).filter(urgency=u).count(),
             url=lambda user: reverse("techaid:consultation_queue")))

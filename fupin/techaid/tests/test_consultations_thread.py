@@ -413,6 +413,13 @@ def test_api_photo_upload_and_onsite_completion(raise_, wc, step, client):
     resp = client.post(f"/api/v1/techaid/consultations/{c.pk}/photos/",
                        {"photo": upload(b"not an image", name="a.jpg")})
     assert resp.status_code == 400 and "图片" in json.dumps(resp.json(), ensure_ascii=False)
+    resp = client.post("/api/v1/techaid/consultation-messages/", {
+        "consultation": c.pk, "text": "补拍叶背", "photos": [upload(jpeg(size=(40, 40)))]})
+    assert resp.status_code == 201 and len(resp.json()["photos"]) == 1
+    resp = client.post("/api/v1/techaid/consultation-messages/",
+                       {"consultation": c.pk, "text": "x", "author": 1},
+                       content_type="application/json")
+    assert resp.status_code == 400 and "author" in resp.json()
     step(wc.expert, c, "refer_onsite", planned_on=timezone.localdate().isoformat())
     visit = OnsiteVisit.objects.get()
     client.force_login(wc.expert)
