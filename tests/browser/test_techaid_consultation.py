@@ -100,6 +100,7 @@ def test_a_village_worker_raises_an_expert_answers_and_the_county_figure_moves(
     log_in(page, live_server, "wangcang_county")
     page.goto(live_server.url + "/techaid/consultations/routing/")
     row = page.locator('[data-testid="routing"] .card').filter(has_text=c.number)
+    assert_fits_phone(page, "routing list")
     row.get_by_role("button", name="分诊").click()
     expect(page.locator(".alert-success")).to_contain_text("已办理：分诊")
     expect(page.locator('[data-testid="state"]')).to_have_text("待答复")
@@ -138,3 +139,4 @@ def test_a_village_worker_raises_an_expert_answers_and_the_county_figure_moves(
     page.goto(live_server.url + "/techaid/consultations/")
     expect(page.locator('[data-testid="figure-solved"]')).to_have_text("1")
     expect(page.locator('[data-testid="figure-total"]')).to_have_text("1")
+    assert_fits_phone(page, "consultation list")
