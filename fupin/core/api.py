@@ -249,7 +249,7 @@ router.register("notifications", NotificationViewSet, basename="notification")
 class TransitionInputSerializer(serializers.Serializer):
     name = serializers.CharField(help_text="payload 中的键")
     label = serializers.CharField()
-    kind = serializers.ChoiceField(choices=["text", "date", "number"])
+    kind = serializers.ChoiceField(choices=["text", "date", "number", "choice"])
     required = serializers.BooleanField()
 
 

@@ -254,6 +254,9 @@ class Urgency(models.TextChoices):
     CRITICAL = "critical", _("特急")
 
 
+RATING_CHOICES = tuple((str(n), str(n)) for n in range(1, 6))
+
+
 def _consult():
     from . import consultations
 
@@ -276,7 +279,8 @@ class Consultation(WorkflowModel, AreaScopedModel):
         ONLINE = "online", _("线上答复")
         ONSITE = "onsite", _("现场面诊")
 
-    write_roles = RAISERS | ANSWERERS
+    # the raisers correct the problem; experts answer through the workflow's steps only
+    write_roles = RAISERS
 
     number = models.CharField(_("编号"), max_length=20, unique=True, editable=False)
     household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, null=True,
@@ -327,10 +331,13 @@ class Consultation(WorkflowModel, AreaScopedModel):
                    roles=MANAGERS,
                    guards=[lambda c, actor: _consult().guard_route(c, actor)],
                    apply=lambda c, actor, payload: _consult().apply_route(c, actor, payload),
+                   notify=[lambda c, event, actor: _consult().notify_routed(c, event, actor)],
                    inputs=[Input("group", _("专家服务组"), kind="number", required=True),
                            Input("expert", _("负责专家"), kind="number")]),
+        # only experts answer: the diagnosis is theirs, and `answered_by` is the Expert
+        # linked to the user (a county officer routes, and may refer on site)
         Transition("answer", _("答复"), source=[Status.AWAITING], target=Status.ANSWERED,
-                   roles=ANSWERERS, style="success",
+                   roles=frozenset({Role.EXPERT}), style="success",
                    guards=[lambda c, actor: _consult().guard_answer(c, actor)],
                    apply=lambda c, actor, payload: _consult().apply_answer(c, actor, payload),
                    notify=[lambda c, event, actor: _consult().notify_raiser(c, event, actor)],
@@ -338,7 +345,7 @@ class Consultation(WorkflowModel, AreaScopedModel):
                            Input("advice", _("技术建议"), required=True)]),
         Transition("refer_onsite", _("需面诊"), source=[Status.AWAITING, Status.ANSWERED],
                    target=Status.ONSITE, roles=ANSWERERS, style="secondary",
-                   guards=[lambda c, actor: _consult().guard_answer(c, actor)],
+                   guards=[lambda c, actor: _consult().guard_onsite(c, actor)],
                    apply=lambda c, actor, payload: _consult().apply_onsite(c, actor, payload),
                    notify=[lambda c, event, actor: _consult().notify_raiser(c, event, actor)],
                    inputs=[Input("diagnosis", _("初步诊断")),
@@ -349,14 +356,16 @@ class Consultation(WorkflowModel, AreaScopedModel):
                    target=Status.SOLVED, roles=RAISERS, style="success",
                    guards=[lambda c, actor: _consult().guard_confirm(c, actor)],
                    apply=lambda c, actor, payload: _consult().apply_close(c, actor, payload),
-                   inputs=[Input("rating", _("评分（1–5）"), kind="number", required=True)]),
+                   inputs=[Input("rating", _("评分（1–5）"), kind="choice", required=True,
+                                 choices=RATING_CHOICES)]),
         Transition("unsolved", _("未解决"), source=[Status.ANSWERED, Status.ONSITE],
                    target=Status.UNSOLVED, roles=RAISERS, reason_required=True,
                    style="secondary",
                    guards=[lambda c, actor: _consult().guard_confirm(c, actor)],
                    apply=lambda c, actor, payload: _consult().apply_close(c, actor, payload),
                    notify=[lambda c, event, actor: _consult().notify_chief(c, event, actor)],
-                   inputs=[Input("rating", _("评分（1–5）"), kind="number", required=True)]),
+                   inputs=[Input("rating", _("评分（1–5）"), kind="choice", required=True,
+                                 choices=RATING_CHOICES)]),
     )
 
     class Meta:
@@ -368,6 +377,15 @@ class Consultation(WorkflowModel, AreaScopedModel):
 
     def __str__(self):
         return f"{self.number} {self.title}"
+
+    @property
+    def overdue(self) -> bool:
+        """Not answered by answer_due_at, or not closed by solve_due_at (consultations.py)."""
+        return _consult().is_overdue(self)
+
+    @property
+    def overdue_label(self) -> str:
+        return str(_("超时")) if self.overdue else ""
 
 
 class Message(models.Model):

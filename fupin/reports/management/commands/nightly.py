@@ -14,6 +14,7 @@ class Command(BaseCommand):
         call_command("refresh_plans", stdout=self.stdout)
         call_command("refresh_indicators", stdout=self.stdout)
         call_command("followup_reminders", stdout=self.stdout)
+        call_command("techaid_overdue", stdout=self.stdout)
         call_command("purge_uploads", stdout=self.stdout)
         call_command("purge_notifications", stdout=self.stdout)
         call_command("purge_credentials", stdout=self.stdout)
