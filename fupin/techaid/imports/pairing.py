@@ -32,6 +32,8 @@ from ..models import (
 )
 
 HOUSEHOLD_COLUMNS = [
+    Col("area_code", "区划代码", synonyms=("村代码", "所属区划代码"), width=16,
+        help="贫困户所在村的代码，导出时填写；导入时不读取（记录随贫困户所在村）"),
     Col("household_number", "户编号", synonyms=("贫困户编号", "户号"), width=18, max_length=30,
         help="户编号与户主身份证号填一项即可"),
     Col("head_id_number", "户主身份证号", kind="id_number", width=22,
@@ -261,7 +263,7 @@ class PairingImport(ImportSpec):
 
     def export_rows(self, queryset, *, reveal: bool):
         for p in queryset.iterator(chunk_size=2000):
-            values = {"household_number": p.household.number, "head_id_number": "",
+            values = {"area_code": p.area_code, "household_number": p.household.number, "head_id_number": "",
                       "industry": p.industry.name, "technician": p.technician.name,
                       "technician_phone": "", "started_on": p.started_on,
                       "ended_on": p.ended_on, "note": p.note}
@@ -408,7 +410,7 @@ class ServiceVisitImport(ImportSpec):
 
     def export_rows(self, queryset, *, reveal: bool):
         for visit in queryset.iterator(chunk_size=1000):
-            base = {"household_number": visit.household.number, "head_id_number": "",
+            base = {"area_code": visit.area_code, "household_number": visit.household.number, "head_id_number": "",
                     "technician": visit.technician.name, "technician_phone": "",
                     "visited_on": visit.visited_on, "notes": visit.notes}
             results = list(visit.results.select_related("measure__prescription")
