@@ -87,7 +87,8 @@ class Plan:
     unpaired: list[Unpaired] = field(default_factory=list)
     technicians: dict[int, Tech] = field(default_factory=dict)
     industries: dict[int, str] = field(default_factory=dict)
-    households: dict[int, tuple[str, str, str]] = field(default_factory=dict)  # number, head, village
+    # household id → (number, head's name, village code)
+    households: dict[int, tuple[str, str, str]] = field(default_factory=dict)
     seconds: float = 0.0
 
 

@@ -218,7 +218,8 @@ def pairings_accept(*, actor, items: list[dict], started_on=None) -> list[Pairin
             errors.append(_("贫困户（编号 %(id)s）不在您的管辖范围内或已停用") % {"id": hid})
             continue
         if industry is None or tech is None:
-            errors.append(_("%(h)s：技术员或产业不存在、已停用或不在您的管辖范围内") % {"h": household})
+            errors.append(_("%(h)s：技术员或产业不存在、已停用或不在您的管辖范围内")
+                          % {"h": household})
             continue
         if (hid, iid) in paired:
             errors.append(_("%(h)s 的%(i)s产业已有结对技术员（可能刚被他人结对）") % {
@@ -252,12 +253,13 @@ def pairings_accept(*, actor, items: list[dict], started_on=None) -> list[Pairin
     if errors:
         shown = "；".join(str(e) for e in errors[:MAX_ERRORS_SHOWN])
         more = _("等 %(n)s 条") % {"n": len(errors)} if len(errors) > MAX_ERRORS_SHOWN else ""
-        raise ServiceError(_("有 %(n)s 条结对未通过复核%(more)s：%(list)s。全部未写入（整批结对要么全部"
-                             "成功，要么都不写入），请刷新方案后重试。") % {
+        raise ServiceError(_("有 %(n)s 条结对未通过复核%(more)s：%(list)s。全部未写入（整批结对"
+                             "要么全部成功，要么都不写入），请刷新方案后重试。") % {
             "n": len(errors), "more": more, "list": shown})
     try:
         with transaction.atomic():
             stamps.bulk_create_records(objs, Pairing, batch_size=500, default_user=actor)
     except IntegrityError:
-        raise ServiceError(_("有贫困户在您确认期间已被他人结对，全部未写入，请刷新方案后重试。")) from None
+        raise ServiceError(
+            _("有贫困户在您确认期间已被他人结对，全部未写入，请刷新方案后重试。")) from None
     return objs

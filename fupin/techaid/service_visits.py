@@ -20,7 +20,15 @@ from fupin.core.roles import Role
 from fupin.registry.models import Household
 
 from . import visit_photos
-from .models import Adoption, Measure, MeasureResult, Pairing, Prescription, ServiceVisit, Technician
+from .models import (
+    Adoption,
+    Measure,
+    MeasureResult,
+    Pairing,
+    Prescription,
+    ServiceVisit,
+    Technician,
+)
 
 
 def _day(value, field: str, *, required: bool = True) -> datetime.date | None:
@@ -122,9 +130,8 @@ def _results_clean(results, allowed: dict[int, Measure]) -> list[dict]:
         effect = str(raw.get("effect") or "").strip()
         if len(effect) > 300:
             raise ServiceError(_("产量 / 效果不能超过 300 字。"), field="results")
+        # the day it was carried out may not be known
         carried = _day(raw.get("carried_out_on"), "results", required=False)
-        if adoption != Adoption.NOT and carried is None:
-            carried = None  # allowed: the day may not be known
         cleaned.append({"measure": measure, "adoption": adoption, "effect": effect,
                         "carried_out_on": carried})
     return cleaned

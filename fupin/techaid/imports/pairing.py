@@ -11,7 +11,7 @@ from collections import defaultdict
 from django.utils.translation import gettext as _
 
 from fupin.core import crypto, scoping
-from fupin.core.roles import can_write
+from fupin.core.roles import Role, can_write
 from fupin.core.stamps import bulk_create_records
 from fupin.core.tabular.importer import changed_since_check
 from fupin.core.tabular.spec import Col, ImportSpec, Outcome, register
@@ -263,7 +263,8 @@ class PairingImport(ImportSpec):
 
     def export_rows(self, queryset, *, reveal: bool):
         for p in queryset.iterator(chunk_size=2000):
-            values = {"area_code": p.area_code, "household_number": p.household.number, "head_id_number": "",
+            values = {"area_code": p.area_code, "household_number": p.household.number,
+                      "head_id_number": "",
                       "industry": p.industry.name, "technician": p.technician.name,
                       "technician_phone": "", "started_on": p.started_on,
                       "ended_on": p.ended_on, "note": p.note}
@@ -302,8 +303,15 @@ class ServiceVisitImport(ImportSpec):
     ]
 
     def start(self, *, actor):
+        from ..service_visits import technician_of
+
+        own = None
+        if getattr(actor, "role", None) == Role.TECHNICIAN and not actor.is_superuser:
+            own = technician_of(actor)
         return {"actor": actor, "can_write": can_write(actor, ServiceVisit), "households": {},
-                "technicians": None, "seen": set()}
+                "technicians": None, "seen": set(), "own": own,
+                "technician_role": own is not None or (
+                    getattr(actor, "role", None) == Role.TECHNICIAN and not actor.is_superuser)}
 
     def _resolve(self, rows, state) -> None:
         Lookups.households(rows, state)
@@ -335,6 +343,9 @@ class ServiceVisitImport(ImportSpec):
                 continue
             household, tech, day = v["_household"], v["_technician"], v.get("visited_on")
             if day is None:
+                continue
+            if state["technician_role"] and (state["own"] is None or state["own"].pk != tech.pk):
+                row.error(self.column("technician").label, _("技术员只能导入本人的服务记录"))
                 continue
             on = [p for p in pairings.get((household.pk, tech.pk), ())
                   if p.started_on <= day and (p.ended_on is None or p.ended_on >= day)]
@@ -410,7 +421,8 @@ class ServiceVisitImport(ImportSpec):
 
     def export_rows(self, queryset, *, reveal: bool):
         for visit in queryset.iterator(chunk_size=1000):
-            base = {"area_code": visit.area_code, "household_number": visit.household.number, "head_id_number": "",
+            base = {"area_code": visit.area_code, "household_number": visit.household.number,
+                    "head_id_number": "",
                     "technician": visit.technician.name, "technician_phone": "",
                     "visited_on": visit.visited_on, "notes": visit.notes}
             results = list(visit.results.select_related("measure__prescription")

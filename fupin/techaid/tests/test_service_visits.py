@@ -15,8 +15,8 @@ from fupin.core.errors import ServiceError
 from fupin.registry.tests.factories import make_household
 from fupin.techaid import service_visits as services
 from fupin.techaid.models import (
-    MeasureResult,
     Measure,
+    MeasureResult,
     Mission,
     Prescription,
     ServiceVisit,

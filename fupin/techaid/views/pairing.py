@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -36,12 +36,8 @@ def _may_propose(user) -> bool:
 
 
 def _area(request, value) -> str:
-    try:
-        return scoping.requested_area(request.user, value)
-    except Http404:
-        raise
-    except Exception as exc:  # noqa: BLE001
-        raise Http404 from exc
+    """The area asked for, in the user's scope (else 404: scoping.requested_area)."""
+    return scoping.requested_area(request.user, value)
 
 
 # --- the proposal ------------------------------------------------------------------------
@@ -137,7 +133,7 @@ def _accept(request, area, industry):
     by_key = {f"{p.household_id}-{p.industry_id}": p for p in plan.proposals}
     everything = post.get("scope") == "all"
     keys = list(by_key) if everything else post.getlist("row")
-    items, missing = [], 0
+    items = []
     for key in keys:
         try:
             hid, iid = (int(x) for x in key.split("-"))
@@ -147,7 +143,6 @@ def _accept(request, area, industry):
         raw = post.get(f"tech_{key}", "")
         tech = int(raw) if raw.isdigit() else (proposal.technician_id if proposal else None)
         if tech is None:
-            missing += 1
             continue
         if proposal is not None and tech == proposal.technician_id:
             note = proposal.explanation
@@ -156,13 +151,12 @@ def _accept(request, area, industry):
             if proposal is not None:
                 note += _("（原方案：%(e)s）") % {"e": proposal.explanation}
         items.append({"household": hid, "industry": iid, "technician": tech, "note": note})
-    if not everything and len(keys) != len(items):
-        missing += len(keys) - len(items) - missing
+    missing = len(keys) - len(items)
     back = reverse("techaid:pairing_propose") + f"?area={area}" + (
         f"&industry={industry.pk}" if industry else "")
     if missing and not everything:
-        messages.error(request, _("有 %(n)s 条所选方案已不在当前方案中（可能刚被他人结对），全部未写入，"
-                                  "请核对后重试。") % {"n": missing})
+        messages.error(request, _("有 %(n)s 条所选方案已不在当前方案中（可能刚被他人结对），"
+                                  "全部未写入，请核对后重试。") % {"n": missing})
         return redirect(back)
     try:
         written = pairing_services.pairings_accept(actor=request.user, items=items)
@@ -309,8 +303,11 @@ def visit_record(request, household_id):
     if own is not None:
         paired = [p for p in paired if p.technician_id == own.pk]
     technicians = sorted({p.technician for p in paired}, key=lambda t: t.pk)
-    chosen = request.POST.get("technician") or (str(own.pk) if own else (
-        str(technicians[0].pk) if len(technicians) == 1 else ""))
+    if own is not None:
+        chosen = str(own.pk)
+    else:
+        chosen = request.POST.get("technician") or request.GET.get("technician") or (
+            str(technicians[0].pk) if technicians else "")
     industry_ids = {p.industry_id for p in paired if str(p.technician_id) == chosen}
     measures = service_visits.measures_for(household=household, industry_ids=industry_ids)
     context = {"household": household, "technicians": technicians, "own": own,
