@@ -9,8 +9,9 @@ one main industry each (4 industries; a tenth with a second main industry), 600 
 (a third at village level, the rest at township level, 1–2 industries each, a tenth with
 their own load limit) and 2,000 existing pairings. Then times
 `pairing.proposal_for(user=<the county officer>, area="510821")` — the whole proposal, loads
-and households' labels included — median of 3 after a warm-up, and the accept of one
-township's proposal (all-or-nothing, with history) once.
+and households' labels included — median of 3 after a warm-up, the whole page
+(the proposal and its first 200 rows rendered), and the accept of one township's proposal
+(all-or-nothing, with history) once.
 """
 
 from __future__ import annotations
@@ -114,6 +115,19 @@ def main() -> None:
     print(f"proposal for the county: median {statistics.median(times):.2f} s "
           f"(runs {', '.join(f'{t:.2f}' for t in times)}); {len(plan.proposals):,} proposed, "
           f"{len(plan.unpaired):,} unpaired ({full:,} because every technician is full)")
+    from django.test import Client
+
+    client = Client()
+    client.force_login(officer)
+    page_times = []
+    for _ in range(3):
+        timer = Timer()
+        response = client.get("/techaid/pairings/propose/", {"area": COUNTY})
+        assert response.status_code == 200, response.status_code
+        page_times.append(timer.seconds)
+    print(f"the proposal page for the county (first 200 rows rendered): median "
+          f"{statistics.median(page_times):.2f} s "
+          f"(runs {', '.join(f'{t:.2f}' for t in page_times)})")
     township = min({p_area[:9] for p_area in
                     (plan.households[p.household_id][2] for p in plan.proposals)})
     sub = pairing.proposal_for(user=officer, area=township)

@@ -126,6 +126,9 @@ def propose(needs: list[Need], technicians: list[Tech], industry_names: dict[int
         return None
 
     ordered = sorted(needs, key=lambda n: (n.village, n.household_id, n.industry_id))
+    # the words, translated once (gettext per proposal was most of the time)
+    explanation = _("%(distance)s、%(industry)s技术员，现服务 %(load)s 户")
+    distances = {d: distance_label(d) for d in PREFIX}
     proposals: dict[tuple[int, int], Proposal] = {}
     waiting = ordered
     for distance in (VILLAGE, TOWNSHIP, COUNTY):
@@ -140,7 +143,8 @@ def propose(needs: list[Need], technicians: list[Tech], industry_names: dict[int
             tech.proposed += 1
             proposals[(need.household_id, need.industry_id)] = Proposal(
                 need.household_id, need.industry_id, tech.id, distance, before,
-                explain(distance, industry_names.get(need.industry_id, ""), before))
+                explanation % {"distance": distances[distance], "load": before,
+                               "industry": industry_names.get(need.industry_id, "")})
             if tech.load_after < tech.limit:
                 for key in keys_of[tech.id]:
                     heapq.heappush(heaps[key], (tech.load_after, tech.id))
@@ -151,16 +155,18 @@ def propose(needs: list[Need], technicians: list[Tech], industry_names: dict[int
     for tech in technicians:
         for industry in tech.industries:
             serving[(industry, tech.area_code[:6])] += 1
-    unpaired = []
+    unpaired, reasons = [], {}
     for need in waiting:
-        name = industry_names.get(need.industry_id, "")
-        count = serving.get((need.industry_id, need.village[:6]), 0)
-        if count:
-            reason = _("本区域 %(n)s 名%(industry)s技术员均已达服务户数上限") % {
-                "n": count, "industry": name}
-        else:
-            reason = _("本区域没有%(industry)s技术员") % {"industry": name}
-        unpaired.append(Unpaired(need.household_id, need.industry_id, reason, bool(count)))
+        key = (need.industry_id, need.village[:6])
+        count = serving.get(key, 0)
+        if key not in reasons:
+            name = industry_names.get(need.industry_id, "")
+            if count:
+                reasons[key] = _("本区域 %(n)s 名%(industry)s技术员均已达服务户数上限") % {
+                    "n": count, "industry": name}
+            else:
+                reasons[key] = _("本区域没有%(industry)s技术员") % {"industry": name}
+        unpaired.append(Unpaired(need.household_id, need.industry_id, reasons[key], bool(count)))
     return [proposals[(n.household_id, n.industry_id)] for n in ordered
             if (n.household_id, n.industry_id) in proposals], unpaired
 
