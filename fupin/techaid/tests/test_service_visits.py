@@ -201,3 +201,32 @@ def test_the_api_records_a_visit_with_nested_results(w, client):
                           content_type="application/json")
     assert refused.status_code == 400 and "不属于该户所在村" in refused.content.decode()
     assert ServiceVisit.objects.count() == 1
+
+
+def test_the_photo_is_served_in_scope_only(w, client):
+    visit = services.visit_record(actor=w.tech_user, household=w.household,
+                                  data={"visited_on": "2017-06-01"}, photo=photo_file())
+    url = reverse("techaid:servicevisit_photo", args=[visit.pk])
+    client.force_login(w.tech_user)
+    resp = client.get(url)
+    assert resp.status_code == 200 and resp["Content-Type"] == "image/jpeg"
+    assert resp["Cache-Control"] == "private, no-store"
+    client.force_login(w.users["lizhou_county"])
+    assert client.get(url).status_code == 404
+
+
+def test_the_api_takes_a_photo_in_multipart(w, client):
+    import json
+
+    client.force_login(w.tech_user)
+    resp = client.post(reverse("api:servicevisit-list"), {
+        "payload": json.dumps({"household": w.household.pk, "visited_on": "2017-06-01"}),
+        "photo": photo_file()})
+    assert resp.status_code == 201, resp.content
+    assert resp.json()["has_photo"] is True
+    fake = SimpleUploadedFile("x.jpg", b"GIF89a-but-not", content_type="image/jpeg")
+    resp = client.post(reverse("api:servicevisit-list"), {
+        "payload": json.dumps({"household": w.household.pk, "visited_on": "2017-06-02"}),
+        "photo": fake})
+    assert resp.status_code == 400 and "不是有效的图片" in resp.content.decode()
+    assert ServiceVisit.objects.count() == 1
