@@ -89,7 +89,7 @@ def visit_entries(user, household):
 
 
 def register() -> None:
-    from .views.pairing import unvisited_this_month
+    from .pairing_selectors import unvisited_this_month
 
     nav.register(NavEntry(key="techaid_pairings", label=_l("结对帮扶"), icon="people",
                           url=reverse_lazy("techaid:pairing_list"), order=460,

@@ -4,13 +4,11 @@ own households (我的结对户), the phone-first service visit form, the visits
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -24,7 +22,8 @@ from fupin.registry.models import Household
 
 from .. import pairing as rules
 from .. import pairing_services, service_visits
-from ..models import Adoption, Industry, Pairing, ServiceVisit, Technician
+from ..models import Adoption, Industry, Pairing, ServiceVisit
+from ..pairing_selectors import month_start, my_pairings, technician_loads
 from ..resources.pairing import pairings, service_visit_resource
 
 PROPOSERS = frozenset({Role.ADMIN, Role.COUNTY_OFFICER, Role.TOWNSHIP_OFFICER})
@@ -69,12 +68,14 @@ def _rows(plan: rules.Plan, proposals) -> list[dict]:
     return rows
 
 
-def _groups(rows):
+def _groups(rows, area: str):
+    """The rows by village (already in village order), each under its name below the area
+    (东河镇 某村 for a county)."""
     groups, current = [], None
     for row in rows:
         if current is None or current["village"] != row["village"]:
-            current = {"village": row["village"], "label": places.area_name(row["village"]),
-                       "rows": []}
+            current = {"village": row["village"], "rows": [],
+                       "label": places.area_name(row["village"], below=area)}
             groups.append(current)
         current["rows"].append(row)
     return groups
@@ -115,7 +116,7 @@ def propose(request):
         for u in plan.unpaired:
             reasons[u.reason] += 1
         context.update(
-            plan=plan, groups=_groups(rows), page=page, pages=pages,
+            plan=plan, groups=_groups(rows, area), page=page, pages=pages,
             page_range=range(1, pages + 1), reasons=sorted(reasons.items()),
             unpaired=[{"u": u, "household": plan.households.get(u.household_id, ("", "", "")),
                        "industry": plan.industries.get(u.industry_id, "")}
@@ -168,14 +169,6 @@ def _accept(request, area, industry):
 
 
 # --- loads ----------------------------------------------------------------------------------
-
-def technician_loads(*, user, area: str):
-    """Technicians of the area with their active pairings: one query, one GROUP BY."""
-    active = Q(pairings__ended_on__isnull=True, pairings__retired_at__isnull=True)
-    return (Technician.objects.visible_to(user).filter(retired_at__isnull=True,
-                                                        area_code__startswith=area)
-            .annotate(load=Count("pairings", filter=active)).order_by("area_code", "name", "pk"))
-
 
 @login_required
 def loads(request):
@@ -237,31 +230,6 @@ def pairing_change(request, pk):
 
 
 # --- my households ---------------------------------------------------------------------------
-
-def month_start(on: datetime.date | None = None) -> datetime.date:
-    on = on or timezone.localdate()
-    return on.replace(day=1)
-
-
-def my_pairings(*, user, technician=None):
-    technician = technician or service_visits.technician_of(user)
-    if technician is None:
-        return Pairing.objects.none()
-    return (Pairing.objects.visible_to(user).filter(technician=technician,
-                                                    retired_at__isnull=True,
-                                                    ended_on__isnull=True))
-
-
-def unvisited_this_month(user) -> int:
-    """The workbench card's count: my paired households without a visit this month."""
-    technician = service_visits.technician_of(user)
-    if technician is None:
-        return 0
-    visited = ServiceVisit.objects.filter(technician=technician, retired_at__isnull=True,
-                                          visited_on__gte=month_start()).values("household_id")
-    return (my_pairings(user=user, technician=technician).exclude(household_id__in=visited)
-            .values("household_id").distinct().count())
-
 
 @login_required
 def mine(request):
