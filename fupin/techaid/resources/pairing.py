@@ -52,6 +52,18 @@ class HouseholdNumberField(forms.CharField):
         return found
 
 
+def _townships(user) -> list[tuple[str, str]]:
+    """The townships a user may filter by: those of their county (or their own)."""
+    from fupin.core import places, scoping
+
+    scope = scoping.user_scope_code(user) or ""
+    if len(scope) == 6:
+        return places.children(scope)
+    if len(scope) >= 9:
+        return [(scope[:9], places.area_name(scope[:9], below=scope[:6]))]
+    return []
+
+
 def _technicians(user):
     return Technician.objects.visible_to(user).active().order_by("area_code", "name")
 
@@ -85,7 +97,7 @@ class PairingFilter(StyledFilterSet):
     technician = django_filters.ModelChoiceFilter(label=_("技术员"), queryset=Technician.objects
                                                   .none())
     industry = django_filters.ModelChoiceFilter(label=_("产业"), queryset=Industry.objects.all())
-    township = django_filters.CharFilter(label=_("乡镇代码"), method="by_township")
+    township = django_filters.ChoiceFilter(label=_("乡镇"), method="by_township", choices=[])
     state = django_filters.ChoiceFilter(label=_("状态"), method="by_state", choices=[
         ("active", _("结对中")), ("ended", _("已结束"))])
 
@@ -98,6 +110,7 @@ class PairingFilter(StyledFilterSet):
         user = getattr(self.request, "user", None)
         self.filters["technician"].queryset = _technicians(user)
         self.form.fields["technician"].queryset = _technicians(user)
+        self.form.fields["township"].choices = [("", "---------"), *_townships(user)]
 
     def by_township(self, qs, name, value):
         value = (value or "").strip()

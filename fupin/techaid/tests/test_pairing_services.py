@@ -210,3 +210,20 @@ def test_api_create_goes_through_the_checks(w, client):
                       {"ended_on": "2017-06-01", "reason": "户已脱贫"},
                       content_type="application/json")
     assert end.status_code == 200 and end.json()["ended_on"] == "2017-06-01"
+
+
+def test_the_list_filters_by_township_technician_and_state(w, client):
+    mine = make_pairing(household=w.households[0], industry=w.tea, technician=w.tech)
+    other_township = make_pairing(household=make_household(area_code="510821101001"))
+    client.force_login(w.officer)
+    url = reverse("techaid:pairing_list")
+
+    def shown(**params):
+        html = client.get(url, params).content.decode()
+        return {p.pk for p in (mine, other_township)
+                if reverse("techaid:pairing_detail", args=[p.pk]) in html}
+
+    assert shown() == {mine.pk, other_township.pk}
+    assert shown(township=w.township) == {mine.pk}
+    assert shown(technician=w.tech.pk) == {mine.pk}
+    assert shown(state="ended") == set()
