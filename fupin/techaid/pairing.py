@@ -227,7 +227,7 @@ def needs_for(*, user, area: str, industry_id: int | None = None) -> list[Need]:
 
     qs = HouseholdIndustry.objects.visible_to(user).filter(
         area_code__startswith=area, main=True, retired_at__isnull=True,
-        household__retired_at__isnull=True)
+        household__retired_at__isnull=True, industry__retired_at__isnull=True)
     paired = Pairing.objects.filter(area_code__startswith=area, retired_at__isnull=True,
                                     ended_on__isnull=True)
     if industry_id:

@@ -195,7 +195,7 @@ def pairings_accept(*, actor, items: list[dict], started_on=None) -> list[Pairin
     tech_ids = sorted({t for _h, _i, t in keys})
     # the lock: the technicians' rows (PostgreSQL row locks; SQLite serialises writers)
     techs = {t.pk: t for t in Technician.objects.visible_to(actor).select_for_update()
-             .filter(pk__in=tech_ids, retired_at__isnull=True)}
+             .filter(pk__in=tech_ids, retired_at__isnull=True).order_by("pk")}  # one order
     households = {h.pk: h for h in Household.objects.visible_to(actor).filter(
         pk__in={h for h, _i, _t in keys}, retired_at__isnull=True).select_related("head")}
     industries = {i.pk: i for i in Industry.objects.filter(pk__in={i for _h, i, _t in keys})}

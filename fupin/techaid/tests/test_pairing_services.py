@@ -227,3 +227,15 @@ def test_the_list_filters_by_township_technician_and_state(w, client):
     assert shown(township=w.township) == {mine.pk}
     assert shown(technician=w.tech.pk) == {mine.pk}
     assert shown(state="ended") == set()
+
+
+def test_accept_all_takes_the_technicians_changed_on_the_page(w, client):
+    other = make_technician(area_code=w.township, industries=[w.tea], name="张技术员")
+    client.force_login(w.officer)
+    key = f"{w.households[2].pk}-{w.tea.pk}"
+    resp = client.post(reverse("techaid:pairing_propose"),
+                       {"area": w.township, "scope": "all", f"tech_{key}": str(other.pk)},
+                       follow=True)
+    assert "已确认 3 户结对" in resp.content.decode()
+    changed = Pairing.objects.get(household=w.households[2])
+    assert changed.technician == other and changed.note.startswith("经办人指定")
