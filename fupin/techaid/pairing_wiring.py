@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from fupin.core import workbench as wb
-from fupin.core.roles import Role
+from fupin.core.roles import Role, can_write
 from fupin.core.sections import (
     NavEntry,
     Section,
@@ -57,7 +57,8 @@ def household_section(request, household) -> dict:
         "consultations": [{"c": c, "link": url_or_empty("techaid:consultation_detail", c.pk)}
                           for c in consultations.order_by("-raised_at")[:10]],
         "visits": visits,
-        "record_url": reverse("techaid:servicevisit_record", args=[household.pk]),
+        "record_url": reverse("techaid:servicevisit_record", args=[household.pk])
+        if can_write(user, ServiceVisit) else "",
     }
 
 
