@@ -203,7 +203,7 @@ class PairingImport(ImportSpec):
             if household.area_code[:6] != tech.area_code[:6]:
                 row.error(self.column("technician").label, _("技术员不在该户所在区县"))
                 continue
-            if not tech.industries.filter(pk=industry.pk).exists():
+            if (tech.pk, industry.pk) not in self._serves(state):
                 row.error(self.column("technician").label,
                           _("技术员 %(t)s 不服务%(i)s产业") % {"t": tech.name, "i": industry.name})
                 continue
@@ -226,6 +226,15 @@ class PairingImport(ImportSpec):
                               "t": tech.name, "limit": limit})
                 continue
             state["granted"][tech.pk] += 1
+
+    @staticmethod
+    def _serves(state) -> set:
+        """(technician, industry) of every technician in scope: one query per import."""
+        if state.get("serves") is None:
+            ids = [t.pk for ts in Lookups.technicians(state).values() for t in ts]
+            state["serves"] = set(Technician.industries.through.objects.filter(
+                technician_id__in=ids).values_list("technician_id", "industry_id"))
+        return state["serves"]
 
     @staticmethod
     def _existing(rows) -> set:
