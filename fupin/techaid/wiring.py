@@ -136,6 +136,9 @@ def prescriptions():
 def pairings():
     """Pairings and service visits: navigation, the household's sections and timeline,
     the technician's workbench card."""
+    from . import pairing_wiring
+
+    pairing_wiring.register()
 
 
 def figures():

@@ -1,3 +1,4 @@
 """Foreign rows of the module's import specs (core/testing/foreign.py), one file per part."""
 
 from . import foreign_rows_catalog  # noqa: F401
+from . import foreign_rows_pairing  # noqa: F401
