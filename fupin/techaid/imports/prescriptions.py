@@ -66,8 +66,8 @@ def parse_members(text: str) -> list[tuple[str, str]]:
         part = part.strip()
         if not part:
             continue
-        name, _sep, industry = (p.strip() for p in NAME_SPLIT.split(part, maxsplit=1)) \
-            if NAME_SPLIT.search(part) else (part, "", "")
+        name, industry = ([p.strip() for p in NAME_SPLIT.split(part, maxsplit=1)]
+                          if NAME_SPLIT.search(part) else [part, ""])
         out.append((name, industry))
     return out
 
