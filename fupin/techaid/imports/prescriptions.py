@@ -246,6 +246,13 @@ class MissionImport(ImportSpec):
             yield [col.format(values.get(col.key)) for col in self.columns]
 
 
+def _ordered(got) -> list[dict]:
+    """A group's measures, (order, line, values) each, by 措施序号 then by line; blank rows
+    (a prescription exported without measures) dropped."""
+    measures = [m for _o, _l, m in sorted(got, key=lambda g: (g[0] or 10**6, g[1]))]
+    return [m for m in measures if any(m.values())]
+
+
 # --- prescriptions ------------------------------------------------------------------------------
 
 MEASURE_KEYS = ("measure", "timing", "inputs", "expected_effect")
@@ -317,7 +324,7 @@ class PrescriptionImport(ImportSpec):
                 "lines": [], "area": v["_area"], "industry": v["_industry"],
                 "year": v["year"], "number": (v.get("number") or "").strip(),
                 "problems": "", "diagnosis": "", "issued_on": None, "orders": set(),
-                "n_measures": 0})
+                "n_measures": 0, "measures": []})
             group["lines"].append(row.line)
             for key in ("area", "year"):
                 if group[key] != {"area": v["_area"], "year": v["year"]}[key]:
@@ -336,6 +343,10 @@ class PrescriptionImport(ImportSpec):
                 group["issued_on"] = v["issued_on"]
             if v.get("measure"):
                 group["n_measures"] += 1
+            group["measures"].append((v.get("order"), row.line, {
+                "name": v.get("measure") or "", "timing": v.get("timing") or "",
+                "inputs": v.get("inputs") or "",
+                "expected_effect": v.get("expected_effect") or ""}))
             if v.get("order") is not None:
                 if v["order"] in group["orders"]:
                     row.error(_("措施序号"), _("同一处方中措施序号重复"))
@@ -360,10 +371,22 @@ class PrescriptionImport(ImportSpec):
             if not (rules.is_manager(actor) or rules.is_leader(actor, mission)):
                 errors.append((line, "", _("只有特派团团长或县级经办人员可以导入该村的处方")))
                 continue
-            _existing, message = self._existing(actor, group)
+            existing, message = self._existing(actor, group)
             if message:
                 errors.append((line, _("处方编号"), message))
+            elif existing is not None and existing.status != Prescription.Status.DRAFT \
+                    and not self._same(existing, group, _ordered(group["measures"])):
+                errors.append((line, _("处方编号"), _(
+                    "处方“%(n)s”已签发，不能修改；如需调整，请新建处方并停用原处方")
+                    % {"n": existing.number}))
         return errors
+
+    @staticmethod
+    def _same(existing, group, measures) -> bool:
+        current = [{k: getattr(m, k) for k in rules.MEASURE_FIELDS}
+                   for m in existing.measures.order_by("order", "pk")]
+        return (existing.problems, existing.diagnosis, current) == \
+            (group["problems"], group["diagnosis"], measures)
 
     @staticmethod
     def _existing(actor, group):
@@ -404,19 +427,14 @@ class PrescriptionImport(ImportSpec):
 
     def _write_group(self, state, group, got, line):
         actor = state["actor"]
-        measures = [m for _o, _l, m in sorted(got, key=lambda g: (g[0] or 10**6, g[1]))]
-        measures = [m for m in measures if any(m.values())]
+        measures = _ordered(got)
         existing, message = self._existing(actor, group)
         if message:
             raise changed_since_check(line, message)
         try:
             if existing is None:
                 return self._create(actor, group, measures, line)
-            current = [{k: getattr(m, k) for k in rules.MEASURE_FIELDS}
-                       for m in existing.measures.order_by("order", "pk")]
-            same = (existing.problems, existing.diagnosis, current) == \
-                (group["problems"], group["diagnosis"], measures)
-            if same:
+            if self._same(existing, group, measures):
                 return False
             if existing.status != Prescription.Status.DRAFT:
                 raise ServiceError(_("处方“%(n)s”已签发，不能修改；如需调整，请新建处方并停用原处方")
