@@ -208,6 +208,24 @@ def prescription_update(*, actor, prescription: Prescription, data: dict,
     return updated
 
 
+@transaction.atomic
+def prescription_revise(*, actor, prescription: Prescription) -> Prescription:
+    """A new version of an issued prescription: a draft copy (same village, industry and
+    year, the same problems, diagnosis and measures) to change and issue; the old one stays
+    in force until it is retired."""
+    scoping.assert_in_scope(actor, prescription.area_code)
+    if prescription.status != Prescription.Status.ISSUED:
+        raise ServiceError(_("草稿可以直接修改，不需要新建版本。"))
+    if prescription.retired_at is not None:
+        raise ServiceError(_("该处方已停用。"))
+    measures = [{f: getattr(m, f) for f in MEASURE_FIELDS}
+                for m in prescription.measures.order_by("order", "pk")]
+    return prescription_create(actor=actor, area_code=prescription.area_code,
+                               industry=prescription.industry, year=prescription.year,
+                               problems=prescription.problems,
+                               diagnosis=prescription.diagnosis, measures=measures)
+
+
 def prescription_retire(*, actor, prescription: Prescription, reason: str = ""):
     """Retire (停用) a prescription — e.g. replaced by a new version; it no longer counts
     towards coverage."""

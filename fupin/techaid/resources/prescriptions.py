@@ -251,10 +251,11 @@ class PrescriptionResource(Resource):
         return self.queryset(user).select_related("industry", "signed_by")
 
     def detail_context(self, *, request, obj):
+        author = services.is_manager(request.user) or services.is_leader(request.user,
+                                                                          obj.mission)
         return {"measures": obj.measures.order_by("order", "pk"),
-                "can_edit_prescription": obj.status == Prescription.Status.DRAFT
-                and (services.is_manager(request.user)
-                     or services.is_leader(request.user, obj.mission))}
+                "can_revise": author and obj.status == Prescription.Status.ISSUED
+                and not obj.is_retired}
 
     def initial(self, request):
         village = request.GET.get("village", "")
@@ -295,7 +296,9 @@ class PrescriptionResource(Resource):
                     resource=self), name=pattern.name)
             urls.append(pattern)
         return [*urls, path(f"{prefix}<int:pk>/sheet.docx", v.PrescriptionSheetView.as_view(),
-                            name="prescription_sheet")]
+                            name="prescription_sheet"),
+                path(f"{prefix}<int:pk>/revise/", v.PrescriptionReviseView.as_view(),
+                     name="prescription_revise")]
 
 
 missions = MissionResource()

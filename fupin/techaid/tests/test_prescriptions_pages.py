@@ -150,3 +150,17 @@ def test_the_leader_writes_drafts_of_the_mission(demo_users, client):
                        _form(other, make_industry(), [{"name": "修剪"}]))
     assert resp.status_code in (400, 403)
     assert Prescription.objects.count() == 1
+
+
+def test_a_new_version_of_an_issued_prescription_is_a_draft_copy(county, client):
+    old = make_prescription(area_code="510821", issued=True, measures=2)
+    html = client.get(f"/techaid/prescriptions/{old.pk}/").content.decode()
+    assert 'data-testid="revise"' in html
+    resp = client.post(f"/techaid/prescriptions/{old.pk}/revise/")
+    new = Prescription.objects.exclude(pk=old.pk).get()
+    assert resp["Location"] == f"/techaid/prescriptions/{new.pk}/edit/"
+    assert (new.status, new.area_code, new.industry, new.year) == \
+        ("draft", old.area_code, old.industry, old.year)
+    assert [m.name for m in new.measures.all()] == [m.name for m in old.measures.all()]
+    old.refresh_from_db()
+    assert old.status == "issued" and old.version == 1  # the old one is untouched

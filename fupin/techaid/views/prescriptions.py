@@ -103,6 +103,25 @@ def _quote(name: str) -> str:
     return quote(name)
 
 
+class PrescriptionReviseView(LoginRequiredMixin, View):
+    """新建版本: a draft copy of an issued prescription (which is never edited)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        from .. import prescriptions as services
+
+        obj = scoping.get_visible_or_404(Prescription.objects.all(), request.user, pk=pk)
+        try:
+            new = services.prescription_revise(actor=request.user, prescription=obj)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+            return HttpResponseRedirect(reverse("techaid:prescription_detail", args=[pk]))
+        messages.success(request, _("已新建处方草稿 %(n)s；新处方签发后，请停用原处方 %(old)s。")
+                         % {"n": new.number, "old": obj.number})
+        return HttpResponseRedirect(reverse("techaid:prescription_edit", args=[new.pk]))
+
+
 # --- members ---------------------------------------------------------------------------------
 
 
