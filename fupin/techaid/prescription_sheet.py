@@ -41,7 +41,8 @@ def _font(run, *, name: str = BODY_FONT, size=BODY_SIZE, bold: bool = False) -> 
 
 
 def _para(container, text: str = "", *, align=None, size=BODY_SIZE, bold=False,
-          name=BODY_FONT, space_after=Pt(2)):
+          name=BODY_FONT, space_after=None):
+    space_after = Pt(2) if space_after is None else space_after
     p = container.add_paragraph()
     if align is not None:
         p.alignment = align

@@ -18,7 +18,7 @@ import re
 from django.utils.translation import gettext as _
 
 from fupin.areas.lookup import village_index
-from fupin.core import scoping, services
+from fupin.core import scoping
 from fupin.core.errors import ServiceError
 from fupin.core.roles import can_write
 from fupin.core.tabular.importer import changed_since_check
@@ -29,7 +29,8 @@ from .. import prescriptions as rules
 from ..models import Expert, Industry, Mission, MissionMember, Prescription, Technician
 
 AREA_COLUMNS = [
-    Col("area_code", "区划代码", synonyms=("村代码", "所属区划代码", "村（社区）代码", "行政区划代码"),
+    Col("area_code", "区划代码",
+        synonyms=("村代码", "所属区划代码", "村（社区）代码", "行政区划代码"),
         width=16, help="村的 12 位区划代码；也可只填村名"),
     Col("village", "村（社区）", synonyms=("村", "行政村", "村名"), width=16,
         help="可不填；未填区划代码时按村名查找"),
@@ -301,7 +302,8 @@ class PrescriptionImport(ImportSpec):
             if v.get("industry"):
                 v["_industry"] = state["industries"].get(v["industry"])
                 if v["_industry"] is None:
-                    row.error(_("产业"), _("产业“%(name)s”不存在或已停用") % {"name": v["industry"]})
+                    row.error(_("产业"), _("产业“%(name)s”不存在或已停用")
+                              % {"name": v["industry"]})
             number = (v.get("number") or "").strip()
             v["_key"] = ("number", number) if number else \
                 ("group", v["_area"], v["_industry"].pk if v["_industry"] else None,
@@ -437,8 +439,9 @@ class PrescriptionImport(ImportSpec):
             if self._same(existing, group, measures):
                 return False
             if existing.status != Prescription.Status.DRAFT:
-                raise ServiceError(_("处方“%(n)s”已签发，不能修改；如需调整，请新建处方并停用原处方")
-                                   % {"n": existing.number})
+                raise ServiceError(_(
+                    "处方“%(n)s”已签发，不能修改；如需调整，请新建处方并停用原处方")
+                    % {"n": existing.number})
             rules.prescription_update(actor=actor, prescription=existing, data={
                 "problems": group["problems"], "diagnosis": group["diagnosis"]},
                 measures=measures, expected_version=existing.version)

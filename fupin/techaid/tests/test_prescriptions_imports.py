@@ -6,8 +6,7 @@ import pytest
 from fupin.core.tabular import importer
 from fupin.core.tabular.reader import TabularError
 from fupin.core.testing.foreign import model_counts, workbook
-from fupin.techaid.imports.prescriptions import missions_import, parse_members, \
-    prescriptions_import
+from fupin.techaid.imports.prescriptions import missions_import, parse_members, prescriptions_import
 from fupin.techaid.models import Mission, Prescription
 
 from .factories_catalog import make_expert, make_industry, make_technician
@@ -80,8 +79,9 @@ def test_mission_import_bad_rows_write_nothing(county):
 
 
 def test_import_with_a_wrong_header_is_refused(county):
-    import xlsxwriter
     import io
+
+    import xlsxwriter
 
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True})

@@ -16,8 +16,12 @@ from fupin.techaid import prescriptions as ps
 from fupin.techaid.models import Mission, Prescription
 
 from .factories_catalog import make_expert, make_industry, make_technician
-from .factories_prescriptions import make_measure, make_mission, make_poor_village, \
-    make_prescription
+from .factories_prescriptions import (
+    make_measure,
+    make_mission,
+    make_poor_village,
+    make_prescription,
+)
 
 D = datetime.date(2017, 3, 1)
 
