@@ -114,7 +114,7 @@ class MissionResource(Resource):
         Column("n_prescriptions", _("处方数")),
         Column("formed_on"),
     ]
-    detail_fields = ["name", "leader__name", "leader__institution", "formed_on"]
+    detail_fields = ["name", "formed_on"]
     detail_template = "techaid/prescriptions/mission_detail.html"
 
     def list_queryset(self, user):
