@@ -158,6 +158,9 @@ def prescription_create(*, actor, area_code: str, industry: Industry, year: int,
     if industry is None or industry.retired_at is not None:
         raise ServiceError(_("请选择在用的产业。"), field="industry")
     rows = clean_measures(measures)
+    # numbers are counted per village: the mission's row lock makes two drafts at once
+    # take two numbers
+    Mission.objects.select_for_update().filter(pk=mission.pk).first()
     data = {"area_code": area_code, "mission": mission, "industry": industry, "year": year,
             "problems": (problems or "").strip(), "diagnosis": (diagnosis or "").strip(),
             "number": next_number(area_code=area_code, industry=industry, year=year)}

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from fupin.areas.lookup import village_index
@@ -26,7 +27,15 @@ from fupin.core.tabular.spec import Col, ImportSpec, Outcome, register
 
 from .. import missions as mission_services
 from .. import prescriptions as rules
-from ..models import Expert, Industry, Mission, MissionMember, Prescription, Technician
+from ..models import (
+    Expert,
+    Industry,
+    Measure,
+    Mission,
+    MissionMember,
+    Prescription,
+    Technician,
+)
 
 AREA_COLUMNS = [
     Col("area_code", "区划代码",
@@ -231,20 +240,32 @@ class MissionImport(ImportSpec):
         return changed
 
     def export_ordering(self, queryset):
-        return queryset.select_related("leader").order_by("area_code", "pk")
+        members = MissionMember.objects.filter(left_on__isnull=True).select_related(
+            "technician", "industry").order_by("joined_on", "pk")
+        return queryset.select_related("leader").prefetch_related(
+            Prefetch("members", queryset=members, to_attr="active_members")).order_by(
+            "area_code", "pk")
 
     def export_rows(self, queryset, *, reveal: bool):
-        from fupin.areas.models import Area
-
+        names = _village_names(queryset)
         for mission in queryset.iterator(chunk_size=500):
-            members = (MissionMember.objects.filter(mission=mission, left_on__isnull=True)
-                       .select_related("technician", "industry").order_by("joined_on", "pk"))
-            name = Area.objects.filter(pk=mission.area_code).values_list("name", flat=True) \
-                .first() or ""
+            members = getattr(mission, "active_members", None)
+            if members is None:
+                members = mission.members.filter(left_on__isnull=True).select_related(
+                    "technician", "industry").order_by("joined_on", "pk")
+            name = names.get(mission.area_code, "")
             values = {"area_code": mission.area_code, "village": name, "name": mission.name,
                       "leader": mission.leader.name, "members": format_members(members),
                       "formed_on": mission.formed_on}
             yield [col.format(values.get(col.key)) for col in self.columns]
+
+
+def _village_names(queryset) -> dict[str, str]:
+    """{village code: name} of the villages an export's records are in (one query)."""
+    from fupin.areas.models import Area
+
+    codes = queryset.order_by().values("area_code")
+    return dict(Area.objects.filter(code__in=codes).values_list("code", "name"))
 
 
 def _ordered(got) -> list[dict]:
@@ -457,19 +478,22 @@ class PrescriptionImport(ImportSpec):
         return "created"
 
     def export_ordering(self, queryset):
-        return queryset.select_related("industry").order_by("area_code", "industry_id", "year",
-                                                            "pk")
+        return queryset.select_related("industry").prefetch_related(
+            Prefetch("measures", queryset=Measure.objects.order_by("order", "pk"),
+                     to_attr="ordered_measures")).order_by("area_code", "industry_id",
+                                                           "year", "pk")
 
     def export_rows(self, queryset, *, reveal: bool):
-        from fupin.areas.models import Area
-
+        names = _village_names(queryset)
         for p in queryset.iterator(chunk_size=500):
-            name = Area.objects.filter(pk=p.area_code).values_list("name", flat=True) \
-                .first() or ""
+            name = names.get(p.area_code, "")
             base = {"number": p.number, "area_code": p.area_code, "village": name,
                     "industry": p.industry.name, "year": p.year, "problems": p.problems,
                     "diagnosis": p.diagnosis, "issued_on": p.issued_on}
-            measures = list(p.measures.order_by("order", "pk")) or [None]
+            measures = getattr(p, "ordered_measures", None)
+            if measures is None:
+                measures = list(p.measures.order_by("order", "pk"))
+            measures = measures or [None]
             for i, m in enumerate(measures, start=1):
                 values = dict(base)
                 if m is not None:
