@@ -211,7 +211,8 @@ class CoverageView(LoginRequiredMixin, View):
                  "fully_covered": [r.fully_covered for r in table["rows"]],
                  "poor_villages": [r.poor_villages for r in table["rows"]]}
         return render(request, self.template_name, {
-            "table": table, "area": area, "area_name": places.area_name(area) if area else "",
+            "table": table, "area": area,
+            "area_name": places.area_name(area, below=_parent(scope)) if area else "",
             "crumbs": crumbs, "chart": chart, "min_households": rules.MIN_HOUSEHOLDS,
             "village_level": len(area) >= 9})
 

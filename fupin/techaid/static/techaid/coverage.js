@@ -5,7 +5,6 @@
   var source = document.getElementById("coverage-data");
   if (!box || !source || typeof echarts === "undefined") { return; }
   var data = JSON.parse(source.textContent);
-  box.classList.add("ratio", "ratio-21x9");
   var chart = echarts.init(box);
   chart.setOption({
     grid: { left: 8, right: 8, top: 32, bottom: 8, containLabel: true },
