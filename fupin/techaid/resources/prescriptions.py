@@ -243,8 +243,7 @@ class PrescriptionResource(Resource):
         Column("issued_on"),
         Column("signed_by__name", _("签发人")),
     ]
-    detail_fields = ["number", "mission__name", "industry", "year", "status", "issued_on",
-                     "signed_by__name"]
+    detail_fields = ["number", "industry", "year", "status", "issued_on", "signed_by__name"]
     detail_template = "techaid/prescriptions/prescription_detail.html"
 
     def list_queryset(self, user):

@@ -105,6 +105,8 @@ def test_issue_button_then_edit_is_refused(county, client):
     assert "已办理：签发" in resp.content.decode()
     p.refresh_from_db()
     assert p.status == "issued"
+    resp = client.get(f"/techaid/prescriptions/{p.pk}/edit/", follow=True)
+    assert "已签发，不能修改" in resp.content.decode()
     resp = client.post(f"/techaid/prescriptions/{p.pk}/edit/", {
         **_form(p.mission, p.industry, [{"name": "改"}]), "_version": p.version})
     assert resp.status_code == 400 and "已签发，不能修改" in resp.content.decode()

@@ -80,6 +80,15 @@ def measure_formset(*, data=None, instance=None):
 class PrescriptionEditView(ObjectEditView):
     template_name = "techaid/prescriptions/prescription_form.html"
 
+    def get(self, request, pk=None):
+        if pk is not None:
+            obj = self.get_object(include_retired=False)
+            if obj.status != Prescription.Status.DRAFT:  # never edited: a new version instead
+                messages.error(request,
+                               _("处方已签发，不能修改；如需调整，请新建处方并停用原处方。"))
+                return HttpResponseRedirect(reverse("techaid:prescription_detail", args=[pk]))
+        return super().get(request, pk)
+
 
 class PrescriptionSheetView(LoginRequiredMixin, View):
     """The printable sheet (.docx) of a prescription the user may see."""
