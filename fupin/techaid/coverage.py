@@ -2,7 +2,9 @@
 issued prescription for each of its main industries.
 
 The rules, decided once here:
-- the poor villages of an area: `areas.Area` rows of level village with `poor_village`;
+- the poor villages of an area: `areas.Area` rows of level village with `poor_village`
+  (as of a date — the indicators' months —, those identified by that year and not exited
+  before it: a village still counts in its exit year);
 - a village's **main industries**: the industries that at least `MIN_HOUSEHOLDS` (1) active
   households of the village have as a main industry (an active `HouseholdIndustry` with
   main=True, of an active household); a secondary industry (main=False) does not count;
@@ -22,7 +24,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 MIN_HOUSEHOLDS = 1
 CHILD_LENGTH = {0: 4, 2: 4, 4: 6, 6: 9, 9: 12, 12: 12}
@@ -85,10 +87,14 @@ def villages_coverage(area_code: str, *, user=None,
     from .models import HouseholdIndustry, Mission, Prescription
 
     area_code = area_code or ""
+    poor = Area.objects.filter(level=Level.VILLAGE, poor_village=True,
+                               code__startswith=area_code)
+    if as_of is not None:  # poor that year: identified by then, not exited before it
+        poor = poor.filter(Q(poor_identified_year__isnull=True)
+                           | Q(poor_identified_year__lte=as_of.year),
+                           Q(poor_exit_year__isnull=True) | Q(poor_exit_year__gte=as_of.year))
     villages = {code: VillageCoverage(code=code, name=name) for code, name in
-                Area.objects.filter(level=Level.VILLAGE, poor_village=True,
-                                    code__startswith=area_code)
-                .order_by("code").values_list("code", "name")}
+                poor.order_by("code").values_list("code", "name")}
     if not villages:
         return []
     industries = (_visible(HouseholdIndustry, user)

@@ -3,6 +3,7 @@ the workflow's transitions: …/transitions/issue/)."""
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -51,8 +52,10 @@ class MissionSerializer(serializers.ModelSerializer):
             self.fields["area_code"].read_only = True
 
     def get_members(self, obj) -> list[dict]:
-        members = obj.members.filter(left_on__isnull=True).select_related("technician",
-                                                                          "industry")
+        members = getattr(obj, "active_members", None)
+        if members is None:
+            members = obj.members.filter(left_on__isnull=True).select_related(
+                "technician", "industry").order_by("joined_on", "pk")
         return MemberSerializer(members, many=True).data
 
 
@@ -61,6 +64,12 @@ class MissionViewSet(ScopedModelViewSet):
     serializer_class = MissionSerializer
     filterset_class = MissionFilter
     select_related = ("leader",)
+
+    def get_queryset(self):
+        members = MissionMember.objects.filter(left_on__isnull=True).select_related(
+            "technician", "industry").order_by("joined_on", "pk")
+        return super().get_queryset().prefetch_related(
+            Prefetch("members", queryset=members, to_attr="active_members"))
 
 
 class MeasureSerializer(serializers.ModelSerializer):

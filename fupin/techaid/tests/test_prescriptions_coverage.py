@@ -144,3 +144,14 @@ def test_gaps_export_lists_the_gaps_and_is_logged(world, demo_users, client):
     assert by_code[world["a"].area_code][4] == "核桃"
     assert by_code[world["b"]][2] == "未组建"
     assert AccessLog.objects.filter(action="export", rows=2).exists()
+
+
+def test_as_of_counts_the_villages_poor_that_year(world):
+    import datetime
+
+    Area.objects.filter(pk=world["b"]).update(poor_identified_year=2014, poor_exit_year=2016)
+    assert coverage_counts(WANGCANG, as_of=datetime.date(2017, 6, 30))["poor_villages"] == 1
+    assert coverage_counts(WANGCANG, as_of=datetime.date(2016, 6, 30))["poor_villages"] == 2
+    Area.objects.filter(pk=world["b"]).update(poor_identified_year=2018, poor_exit_year=None)
+    assert coverage_counts(WANGCANG, as_of=datetime.date(2017, 6, 30))["poor_villages"] == 1
+    assert coverage_counts(WANGCANG)["poor_villages"] == 2  # today: the flag
