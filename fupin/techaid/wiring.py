@@ -37,6 +37,24 @@ def prescriptions():
                           roles=(Role.ADMIN, Role.COUNTY_OFFICER, Role.TOWNSHIP_OFFICER,
                                  Role.LEADER)))
 
+    from django.urls import reverse
+
+    from fupin.core import workbench as wb
+
+    from .models import Prescription
+
+    def drafts(user):
+        return Prescription.objects.visible_to(user).active().filter(
+            status=Prescription.Status.DRAFT)
+
+    # the drafts waiting for the leader's signature (the list shows exactly these)
+    wb.register(wb.Card(
+        key="prescriptions_draft", title=_("待签发处方"), icon="file-earmark-medical",
+        order=62, roles=frozenset({Role.ADMIN, Role.COUNTY_OFFICER, Role.EXPERT}),
+        tone="warning", count=lambda user: drafts(user).count(),
+        url=lambda user: reverse("techaid:prescription_list") + "?status=draft",
+        help=_("草稿处方，由特派团团长签发")))
+
 
 def pairings():
     """Pairings and service visits: navigation, the household's sections and timeline,

@@ -166,3 +166,20 @@ def test_a_new_version_of_an_issued_prescription_is_a_draft_copy(county, client)
     assert [m.name for m in new.measures.all()] == [m.name for m in old.measures.all()]
     old.refresh_from_db()
     assert old.status == "issued" and old.version == 1  # the old one is untouched
+
+
+def test_workbench_card_counts_the_drafts_of_the_scope(demo_users, client):
+    mine = make_prescription(area_code="510821")
+    make_prescription(area_code="510821", issued=True)
+    make_prescription(area_code="510802")  # another county
+    client.force_login(demo_users["wangcang_county"])
+    html = client.get("/").content.decode()
+    card = next(c for c in client.get("/").context["cards"]
+                if c["card"].key == "prescriptions_draft")
+    assert card["count"] == 1 and 'data-card="prescriptions_draft"' in html
+    listed = client.get(card["url"]).content.decode()
+    import re
+
+    assert set(re.findall(r'href="/techaid/prescriptions/(\d+)/"', listed)) == {str(mine.pk)}
+    client.force_login(demo_users["leader"])
+    assert 'data-card="prescriptions_draft"' not in client.get("/").content.decode()
