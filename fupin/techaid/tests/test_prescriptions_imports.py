@@ -187,3 +187,19 @@ def test_an_expert_who_does_not_lead_the_mission_cannot_import_its_prescriptions
                      demo_users["expert"])
     assert not report.ok and "团长" in report.errors[0].message
     assert model_counts() == before
+
+
+@pytest.mark.parametrize("spec", ["missions", "prescriptions"])
+def test_the_import_pages_serve_the_template_and_take_an_upload(spec, county, client):
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    client.force_login(county)
+    resp = client.get(f"/imports/{spec}/template/")
+    assert resp.status_code == 200
+    content = resp.content if not resp.streaming else b"".join(resp.streaming_content)
+    header = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0) \
+        .to_python()
+    assert "区划代码" in [str(c) for row in header[:3] for c in row]
+    assert client.get(f"/imports/{spec}/upload/").status_code == 200
