@@ -183,8 +183,3 @@ def mission_restore(*, actor, mission: Mission) -> Mission:
         raise ServiceError(_("该村已另有在用的特派团，不能恢复。"))
     return services.record_restore(actor=actor, instance=mission)
 
-
-def mission_of_village(*, user, area_code: str) -> Mission | None:
-    """The village's active mission, if the user may see it."""
-    return (Mission.objects.visible_to(user).active().filter(area_code=area_code)
-            .select_related("leader").first())

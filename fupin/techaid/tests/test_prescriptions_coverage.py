@@ -155,3 +155,19 @@ def test_as_of_counts_the_villages_poor_that_year(world):
     Area.objects.filter(pk=world["b"]).update(poor_identified_year=2018, poor_exit_year=None)
     assert coverage_counts(WANGCANG, as_of=datetime.date(2017, 6, 30))["poor_villages"] == 1
     assert coverage_counts(WANGCANG)["poor_villages"] == 2  # today: the flag
+
+
+def test_village_prescriptions_for_the_household_section(world, demo_users):
+    from fupin.techaid.prescription_selectors import village_mission, village_prescriptions
+
+    a = world["a"]
+    make_prescription(mission=a, industry=world["walnut"])  # a draft: not shown by default
+    county, other = demo_users["wangcang_county"], demo_users["lizhou_county"]
+    shown = village_prescriptions(user=county, area_code=a.area_code)
+    assert [p.industry.name for p in shown] == ["茶叶"]
+    assert len(village_prescriptions(user=county, area_code=a.area_code,
+                                     industry_ids=[world["walnut"].pk],
+                                     issued_only=False)) == 1
+    assert not village_prescriptions(user=other, area_code=a.area_code).exists()
+    assert village_mission(user=county, area_code=a.area_code) == a
+    assert village_mission(user=other, area_code=a.area_code) is None
