@@ -23,6 +23,7 @@ from fupin.core import scoping
 from fupin.core.errors import ServiceError
 from fupin.core.roles import can_write
 from fupin.core.tabular.importer import changed_since_check
+from fupin.core.tabular.parsers import clean_text
 from fupin.core.tabular.spec import Col, ImportSpec, Outcome, register
 
 from .. import missions as mission_services
@@ -219,7 +220,9 @@ class MissionImport(ImportSpec):
             return "created"
         changed = False
         data = {"name": v["name"], "leader": v["_leader"], "formed_on": v["formed_on"]}
-        if any(getattr(mission, k) != val for k, val in data.items()):
+        held = {"name": clean_text(mission.name), "leader": mission.leader,
+                "formed_on": mission.formed_on}
+        if any(held[k] != val for k, val in data.items()):
             mission = mission_services.mission_update(actor=actor, mission=mission, data=data,
                                                       expected_version=mission.version)
             changed = True
@@ -406,9 +409,11 @@ class PrescriptionImport(ImportSpec):
 
     @staticmethod
     def _same(existing, group, measures) -> bool:
-        current = [{k: getattr(m, k) for k in rules.MEASURE_FIELDS}
+        """Whether the file says what the prescription holds, read as the file's cells are
+        (NFKC, whitespace runs as one space: "，" and a line break read alike)."""
+        current = [{k: clean_text(getattr(m, k)) for k in rules.MEASURE_FIELDS}
                    for m in existing.measures.order_by("order", "pk")]
-        return (existing.problems, existing.diagnosis, current) == \
+        return (clean_text(existing.problems), clean_text(existing.diagnosis), current) == \
             (group["problems"], group["diagnosis"], measures)
 
     @staticmethod

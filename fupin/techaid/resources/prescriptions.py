@@ -303,3 +303,15 @@ class PrescriptionResource(Resource):
 missions = MissionResource()
 prescriptions = PrescriptionResource()
 
+
+def _specs():
+    # the lists' own spreadsheets: their export buttons write the import's columns, so an
+    # export re-imports unchanged
+    from ..imports.prescriptions import missions_import, prescriptions_import
+
+    missions.import_spec = missions_import
+    prescriptions.import_spec = prescriptions_import
+
+
+_specs()
+
