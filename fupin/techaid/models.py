@@ -40,7 +40,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from fupin.core import personal
-from fupin.core.bounds import validate_date
+from fupin.core.bounds import validate_date, validate_year
 from fupin.core.files import private_storage
 from fupin.core.models import AreaScopedModel
 from fupin.core.roles import OFFICERS, Role
@@ -528,7 +528,7 @@ class Prescription(WorkflowModel, AreaScopedModel):
                                 related_name="prescriptions", verbose_name=_("特派团"))
     industry = models.ForeignKey(Industry, on_delete=models.PROTECT,
                                  related_name="prescriptions", verbose_name=_("产业"))
-    year = models.PositiveSmallIntegerField(_("年度"))
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[validate_year])
     problems = models.TextField(_("症状 / 问题"))
     diagnosis = models.TextField(_("诊断"))
     status = StateField(Status, default=Status.DRAFT)

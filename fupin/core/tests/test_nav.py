@@ -87,8 +87,12 @@ def test_the_current_page_is_the_longest_match_and_its_group_is_open(demo_users)
 def test_the_side_menu_shows_groups_the_current_page_marked(demo_users, login):
     page = login(demo_users["village_a"]).get("/registry/persons/").content.decode()
     assert 'data-group="registration"' in page and 'data-group="employment"' in page
-    # village workers raise consultations (the village's 信息员, DESIGN §5); empty groups are
-    # left out (test_entries_by_role_and_empty_groups_hidden)
+    # a group without entries the user may see is not shown
+    user = demo_users["village_a"]
+    for key in NAV_GROUPS:
+        shown = any(e.group == key and e.shown_to(user) for e in nav.all())
+        assert (f'data-group="{key}"' in page) == shown, key
+    # village workers raise consultations (the village's 信息员, DESIGN §5)
     assert 'data-group="techaid"' in page
     link = re.search(r'<a class="nav-link active"[^>]*data-nav="persons"[^>]*>', page)
     assert link and 'aria-current="page"' in link.group(0)

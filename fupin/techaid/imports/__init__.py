@@ -2,3 +2,4 @@
 core.tabular.spec's autodiscovery)."""
 
 from . import pairing  # noqa: F401
+from . import prescriptions  # noqa: F401

@@ -5,3 +5,4 @@ class once, where it is declared) and so that the meta-test finds them."""
 from . import test_catalog_views  # noqa: F401
 from . import test_consultations_resources  # noqa: F401
 from . import test_pairing_resources  # noqa: F401
+from . import test_prescriptions_resources  # noqa: F401
