@@ -1,3 +1,10 @@
 """Pages of the figures part."""
+from django.http import HttpResponse
+from django.urls import path
 
-urlpatterns = []
+
+def ranking(request):
+    return HttpResponse("")
+
+
+urlpatterns = [path("ranking/", ranking, name="ranking")]
