@@ -827,6 +827,32 @@ def techaid_demo(*, actor, county: str = COUNTY, scale: float = 1.0, seed: int =
     return _Demo(actor=actor, county=county, scale=scale, seed=seed, year=year).run()
 
 
+@transaction.atomic
+def consultations_of_year(*, actor, county: str = COUNTY, year: int, scale: float = 1.0,
+                          seed: int = SEED) -> int:
+    """Another year of consultations for a county the demo made (the benchmarks' several
+    years): the same groups, experts and households, a year's worth of problems."""
+    demo = _Demo(actor=actor, county=county, scale=scale, seed=seed + year, year=year)
+    industries = {i.name: i for i in Industry.objects.filter(name__in=MAIN)}
+    groups = {g.industry.name: g for g in ExpertGroup.objects.filter(
+        area_code=county, retired_at__isnull=True).select_related("industry")}
+    experts = {name: [m.expert for m in GroupMember.objects.filter(
+        group=groups[name], left_on__isnull=True).select_related("expert__user")]
+        for name in groups}
+    households: dict[int, tuple[str, list[str]]] = {}
+    for pk, village, name in (HouseholdIndustry.objects.filter(
+            area_code__startswith=county, main=True, retired_at__isnull=True,
+            industry__name__in=MAIN).order_by("pk")
+            .values_list("household_id", "area_code", "industry__name")):
+        households.setdefault(pk, (village, []))[1].append(name)
+    demo._pairings = list(Pairing.objects.filter(area_code__startswith=county,
+                                                 ended_on__isnull=True)
+                          .select_related("technician"))
+    rows = demo.consultations(industries, groups, experts, households, {})
+    demo.write_events()
+    return len(rows)
+
+
 def _village_worker(password: str):
     """A village worker of Wangcang (the demo's village workers are Lizhou's): the first
     village of the demo technician's township, made through the accounts service."""

@@ -125,19 +125,26 @@ def active_missions(as_of: datetime.date):
     return Mission.objects.filter(retired_at__isnull=True, formed_on__lte=as_of)
 
 
+def prescription_gaps(as_of: datetime.date):
+    """Main-industry rows (HouseholdIndustry) whose village has no issued prescription for
+    their industry on `as_of`: `.values("area_code", "industry").distinct()` lists the gaps
+    (village × industry) a coverage page shows."""
+    prescribed = issued_prescriptions(as_of).filter(area_code=OuterRef("area_code"),
+                                                    industry=OuterRef("industry"))
+    return main_industries().exclude(Exists(prescribed))
+
+
 def coverage_conditions(as_of: datetime.date) -> dict[str, Q]:
     """The parts of the coverage rule as conditions on `areas.Area` (villages), for a page
     that lists the gaps: `has_mission`, `has_main_industry`, and `prescription_gap` (a main
     industry without an issued prescription). A village's rows are probed on the (area code,
     industry) indexes of household industries and prescriptions: the rows are villages (a few
     hundred poor villages per county), not people."""
-    prescribed = issued_prescriptions(as_of).filter(area_code=OuterRef("area_code"),
-                                                    industry=OuterRef("industry"))
     return {
         "has_mission": Q(code__in=active_missions(as_of).values("area_code")),
         "has_main_industry": Q(Exists(main_industries().filter(area_code=OuterRef("code")))),
-        "prescription_gap": Q(Exists(main_industries().filter(area_code=OuterRef("code"))
-                                     .exclude(Exists(prescribed)))),
+        "prescription_gap": Q(Exists(prescription_gaps(as_of).filter(
+            area_code=OuterRef("code")))),
     }
 
 

@@ -172,6 +172,8 @@ def test_coverage_needs_a_mission_and_an_issued_prescription_per_main_industry(d
     assert list(covered.values_list("code", flat=True)) == [v1]
     gaps = Area.objects.filter(ti.coverage_conditions(D(2017, 12, 31))["prescription_gap"])
     assert list(gaps.values_list("code", flat=True)) == [v2]
+    assert list(ti.prescription_gaps(D(2017, 12, 31)).values_list(
+        "area_code", "industry__name").distinct()) == [(v2, "核桃")]
     # a retired household's main industry needs nothing
     h2.retired_at = fig_at(D(2017, 1, 1))
     type(h2).objects.filter(pk=h2.pk).update(retired_at=h2.retired_at)
