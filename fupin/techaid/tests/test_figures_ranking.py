@@ -125,5 +125,5 @@ def test_month_parsing():
 
     assert parse_month("2017-06") == (2017, 6) == parse_month("2017年6月")
     assert parse_month("2017/6") == (2017, 6)
-    for bad in ("", "2017", "2017-00", "1999-01", "abc", "2017-06-01"):
+    for bad in ("", "2017", "2017-00", "1999-01", "abc", "2017-06-01", "99999999999999999-1"):
         assert parse_month(bad) is None

@@ -27,7 +27,7 @@ def parse_month(value: str | None) -> tuple[int, int] | None:
     try:
         year, month = (int(part) for part in text.split("-"))
         datetime.date(year, month, 1)
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
     return (year, month) if 2000 <= year <= 2100 else None
 
