@@ -626,6 +626,8 @@ class _Demo:
         tech_user = self.users.get("technician")
         paired = {p.household_id: p.technician for p in self._pairings}
         keys = sorted(households)
+        if not keys:  # no households: nobody to raise a problem
+            return []
         end = datetime.date(self.year, 12, 31)
         rows, messages, visits = [], [], []
         per_month = [round(total * w / sum(MONTHS)) for w in MONTHS]
@@ -700,8 +702,9 @@ class _Demo:
         raised = c["raised_at"]
         route_at = raised + datetime.timedelta(hours=rng.uniform(0.1, 1.0 if limit <= 4
                                                                  else 2.5))
-        if route_at >= horizon or rng.random() < 0.01:
-            return {}  # still waiting for the service centre
+        if route_at >= horizon or (horizon - raised < datetime.timedelta(days=2)
+                                   and rng.random() < 0.5):
+            return {}  # the year's last ones: still waiting for the service centre
         c.update(status=S.AWAITING, group=group, expert=expert, routed_at=route_at)
         events.append((area, officer, route_at, "route", "pending", "awaiting", ""))
         hours = max(0.2, limit * 0.33 * rng.lognormvariate(0, 0.7))
