@@ -48,7 +48,8 @@ def test_wangcang_2017_from_records_at_the_seeds_figures_and_a_second_run_change
     assert Expert.objects.filter(area_code="510821").count() == 36
     groups = ExpertGroup.objects.filter(area_code="510821")
     assert sorted(groups.values_list("name", flat=True)) == sorted(
-        ["茶叶产业专家服务组", "核桃丰产专家服务组", "绿色生态畜禽专家服务组", "道地中药材专家服务组"])
+        ["茶叶产业专家服务组", "核桃丰产专家服务组", "绿色生态畜禽专家服务组",
+         "道地中药材专家服务组"])
     assert all(g.chief_id and GroupMember.objects.filter(group=g).count() == 9 for g in groups)
     poor = Area.objects.filter(code__startswith="510821", poor_village=True)
     assert poor.count() == 97 and Mission.objects.count() == 97
