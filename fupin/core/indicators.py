@@ -96,8 +96,10 @@ class Indicator:
     order: int = 100
     source: str | None = None  # the Source key, for aggregates
     aggregate: Callable[[Period], object] | None = None  # an aggregate expression
-    ratio: tuple[str, str] | None = None  # (numerator key, denominator key), in percent
+    ratio: tuple[str, str] | None = None  # (numerator key, denominator key): × `per` (%)
     difference: tuple[str, str] | None = None  # (minuend key, subtrahend key)
+    group: str = ""  # heading on pages (e.g. 五名单, 四个全覆盖)
+    help: str = ""
     # the ratio's scale: 100 for a percentage, 1 for a mean (a mean rating: the ratings'
     # sum over their count)
     per: int = 100
@@ -107,8 +109,6 @@ class Indicator:
     # computed from the records when read (`medians`), one pass over the values of the area
     median: Callable[[Period], object] | None = None
     median_value: Callable[[object], float] = float
-    group: str = ""  # heading on pages (e.g. 五名单, 四个全覆盖)
-    help: str = ""
 
     @property
     def parts(self) -> tuple[str, ...]:

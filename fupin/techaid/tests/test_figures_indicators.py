@@ -237,3 +237,21 @@ def test_the_indicators_are_in_the_techaid_group_after_the_followups():
     assert min(i.order for i in inds) > max(i.order for i in registry.all()
                                            if i.key.startswith("followup_"))
     assert registry.get("techaid_answer_hours").empty is None
+
+
+def test_the_indicator_api_and_table_carry_them(demo_users, client):
+    from fupin.reports.selectors import indicator_table
+
+    v1, _v2, v3 = consultations_world()
+    client.force_login(demo_users["wangcang_county"])
+    body = client.get("/api/v1/indicators/?area=510821&year=2017").json()
+    groups = {i["key"]: i["group"] for i in body["indicators"]}
+    assert groups["techaid_answer_hours"] == "科技扶贫"
+    assert body["values"]["techaid_answer_hours"] == 7 and body["values"]["techaid_raised"] == 6
+    children = {c["area"]: c["values"] for c in body["children"]}
+    assert children[v3[:9]]["techaid_rating"] == 3
+    # a child area without records: no median (not 0), no rate
+    table = indicator_table(user=demo_users["wangcang_county"], area=v1[:9], year=2016)
+    quiet = next(r for r in table["rows"] if r["code"] != v1)
+    assert quiet["values"]["techaid_answer_hours"] is None
+    assert quiet["values"]["techaid_raised"] == 0
