@@ -54,14 +54,16 @@ def latest_month(user) -> tuple[int, int]:
     return day.year, day.month
 
 
-def _values(*, user, prefix: str, period: ind.Period, n: int) -> dict[str, dict]:
-    """{child code: {key: value}} of the ranking's indicators over the month."""
+def _values(*, user, prefix: str, period: ind.Period, n: int) -> tuple[dict[str, dict], dict]:
+    """({child code: {key: value}} of the ranking's indicators over the month, {median key:
+    the median of the whole area})."""
     wanted = [ind.registry.get(k) for k in KEYS]
     needed = {i.key: i for i in wanted}
     for i in wanted:
         for part in i.parts:
             needed.setdefault(part, ind.registry.get(part))
     out: dict[str, dict] = {}
+    whole: dict[str, object] = {}
     by_source: dict[str, list] = {}
     for i in needed.values():
         if i.stored:
@@ -81,10 +83,11 @@ def _values(*, user, prefix: str, period: ind.Period, n: int) -> dict[str, dict]
             f = source.area_field
             rows = scoping.filter_visible(source.queryset(period), user, f).filter(
                 **{f"{f}__startswith": prefix})
-            _total, children = ind.medians(i, area=prefix, period=period, n=n, rows=rows)
+            whole[i.key], children = ind.medians(i, area=prefix, period=period, n=n,
+                                                 rows=rows)
             for code, value in children.items():
                 out.setdefault(code, {})[i.key] = value
-    return out
+    return out, whole
 
 
 def _finish(values: dict) -> dict:
@@ -107,7 +110,7 @@ def ranking(*, user, area: str, year: int, month: int) -> dict:
     scope = scoping.user_scope_code(user) or ""
     n = ind.child_length(area) or len(area) or 2
     prefix = max(area, scope, key=len)
-    values = _values(user=user, prefix=prefix, period=period, n=n)
+    values, whole = _values(user=user, prefix=prefix, period=period, n=n)
     names = {code: name for code, name in Area.objects.filter(parent_id=area or None)
              .values_list("code", "name")
              if code.startswith(scope) or scope.startswith(code)} if n != len(area) else {}
@@ -133,12 +136,7 @@ def ranking(*, user, area: str, year: int, month: int) -> dict:
     total = _finish({k: sum(r["values"].get(k) or 0 for r in rows)
                      for k in ("techaid_answered_valid", "techaid_answered", "techaid_raised",
                                "techaid_solved", "techaid_closed")})
-    median = ind.registry.get("techaid_answer_hours")
-    source = ind.registry.sources[median.source]
-    total["techaid_answer_hours"] = ind.medians(
-        median, area=prefix, period=period,
-        rows=scoping.filter_visible(source.queryset(period), user, source.area_field).filter(
-            **{f"{source.area_field}__startswith": prefix}))[0]
+    total.update(whole)
     return {"area": area, "area_name": area_full_name(area) if area else "", "year": year,
             "month": month, "start": period.start, "end": period.end,
             "indicators": [ind.registry.get(k) for k in KEYS], "rows": rows, "total": total,
