@@ -96,14 +96,34 @@ class Indicator:
     order: int = 100
     source: str | None = None  # the Source key, for aggregates
     aggregate: Callable[[Period], object] | None = None  # an aggregate expression
-    ratio: tuple[str, str] | None = None  # (numerator key, denominator key), in percent
+    ratio: tuple[str, str] | None = None  # (numerator key, denominator key): × `per` (%)
     difference: tuple[str, str] | None = None  # (minuend key, subtrahend key)
     group: str = ""  # heading on pages (e.g. 五名单, 四个全覆盖)
     help: str = ""
+    # the ratio's scale: 100 for a percentage, 1 for a mean (a mean rating: the ratings'
+    # sum over their count)
+    per: int = 100
+    # a median over the `source`: an expression per row (a duration, a number) whose values'
+    # median the indicator is, `median_value` turning one value into a number (a duration
+    # into hours). A median does not add up over area codes, so it is never stored: it is
+    # computed from the records when read (`medians`), one pass over the values of the area
+    median: Callable[[Period], object] | None = None
+    median_value: Callable[[object], float] = float
 
     @property
     def parts(self) -> tuple[str, ...]:
         return self.ratio or self.difference or ()
+
+    @property
+    def stored(self) -> bool:
+        """An aggregate kept per area code and added up (not a median, not derived)."""
+        return bool(self.source) and self.median is None
+
+    @property
+    def empty(self):
+        """Its value where there are no records: 0 for a count or a sum, none for a ratio or
+        a median (nothing to divide, no value to take the middle of)."""
+        return None if self.ratio or self.median is not None else 0
 
 
 @dataclass
@@ -218,7 +238,7 @@ def _aggregates() -> dict[str, list[Indicator]]:
     _discover()
     by_source: dict[str, list[Indicator]] = defaultdict(list)
     for ind in registry.indicators.values():
-        if ind.source:
+        if ind.stored:
             by_source[ind.source].append(ind)
     return by_source
 
@@ -414,11 +434,16 @@ def compute_with_children(*, area: str, period: Period, keys: list[str] | None =
     total: dict[str, object] = {}
     by_child: dict[str, dict[str, object]] = defaultdict(dict)
     for group, key, value in _sums(prefix=prefix, period=period, n=n, refresh=refresh,
-                                   keys=[k for k, i in needed.items() if i.source]):
+                                   keys=[k for k, i in needed.items() if i.stored]):
         total[key] = total.get(key, 0) + value  # every aggregate adds up over area codes
         if n:
             by_child[group][key] = _number(value)
     total = {k: _number(v) for k, v in total.items()}
+    for ind in needed.values():  # medians, from the records of the area
+        if ind.median is not None:
+            total[ind.key], of_children = medians(ind, area=prefix, period=period, n=n)
+            for code, value in of_children.items():
+                by_child[code][ind.key] = value
     shown = {i.key for i in wanted}
     return (_derived(total, needed, shown),
             {code: _derived(values, needed, shown) for code, values in by_child.items()})
@@ -427,15 +452,48 @@ def compute_with_children(*, area: str, period: Period, keys: list[str] | None =
 def _derived(values: dict, needed: dict[str, Indicator], shown: set[str]) -> dict:
     """Zeros for what had no rows, then the differences and ratios; only the keys asked."""
     for ind in needed.values():
-        values.setdefault(ind.key, 0)
+        values.setdefault(ind.key, ind.empty)
     for ind in needed.values():
         if ind.difference:
             values[ind.key] = values[ind.difference[0]] - values[ind.difference[1]]
         elif ind.ratio:
             num, den = (values.get(k) or 0 for k in ind.ratio)
-            values[ind.key] = (Decimal(num) * 100 / Decimal(den)).quantize(
+            values[ind.key] = (Decimal(num) * ind.per / Decimal(den)).quantize(
                 Decimal("0.1")) if den else None
     return {k: v for k, v in values.items() if k in shown}
+
+
+def medians(ind: Indicator, *, area: str, period: Period, n: int | None = None,
+            rows: QuerySet | None = None) -> tuple[Decimal | None, dict[str, Decimal | None]]:
+    """(the median of the area, {child code: its median} when `n` names the children's code
+    length) of a median indicator: one pass over the values of the source's rows under
+    `area` (or over `rows`, the source already narrowed, e.g. to a user's scope), grouped by
+    child in Python. A median cannot be added up from stored per-code figures as counts are;
+    the rows are one per record of a flow (a county's consultations of a year: a few
+    thousand), read as a list of (area code, value) pairs, not model instances."""
+    source = registry.sources[ind.source]
+    field_ = source.area_field
+    if rows is None:
+        rows = period.limit(source.queryset(period), field_).filter(
+            **{f"{field_}__startswith": area})
+    rows = rows.order_by().annotate(_m=ind.median(period)).filter(_m__isnull=False)
+    everything: list[float] = []
+    by_child: dict[str, list[float]] = defaultdict(list)
+    for code, value in rows.values_list(field_, "_m").iterator(chunk_size=2000):
+        number = ind.median_value(value)
+        everything.append(number)
+        if n:
+            by_child[code[:n]].append(number)
+    return _median(everything), {code: _median(v) for code, v in by_child.items()}
+
+
+def _median(values: list[float]) -> Decimal | None:
+    if not values:
+        return None
+    values.sort()
+    mid = len(values) // 2
+    middle = values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+    return Decimal(str(middle)).quantize(Decimal("0.1"))
 
 
 def during(period: Period, prefix: str = "") -> Q:

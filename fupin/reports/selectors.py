@@ -25,7 +25,7 @@ def indicator_table(*, user, area: str, year: int, keys: list[str] | None = None
              .values_list("code", "name") if code.startswith(scope) or scope.startswith(code)}
     # figures kept at the area's own level (a course's township) count in its total only
     children.pop(area, None)
-    empty = {i.key: None if i.ratio else 0 for i in indicators}
+    empty = {i.key: i.empty for i in indicators}
     rows = [{"code": code, "name": names.get(code, code), "values": children.get(code, empty)}
             for code in sorted(set(names) | set(children))]
     return {"area": area, "area_name": area_full_name(area), "year": year,

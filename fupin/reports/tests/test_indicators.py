@@ -138,7 +138,15 @@ PAGE_KEYS = [
     # follow-up visits (issue 10), after the coverages
     "followup_visits", "followup_visits_due", "followup_on_time", "followup_on_time_rate",
     "followup_overdue", "followup_visited_quarter", "followup_needs_raised",
-    "followup_needs_met"]
+    "followup_needs_met",
+    # technology aid (issue 11)
+    "techaid_raised", "techaid_answered", "techaid_answered_valid", "techaid_answered_on_time",
+    "techaid_answer_hours", "techaid_solved", "techaid_unsolved", "techaid_closed",
+    "techaid_solved_rate", "techaid_onsite_visits", "techaid_rating_sum", "techaid_rated",
+    "techaid_rating", "techaid_poor_villages", "techaid_villages_covered", "techaid_coverage",
+    "techaid_prescriptions", "techaid_households_paired", "techaid_pairings",
+    "techaid_technicians", "techaid_load", "techaid_service_visits", "techaid_measure_results",
+    "techaid_measures_adopted", "techaid_measures_partly", "techaid_adoption_rate"]
 
 
 def test_each_app_declares_its_own_indicators_in_the_pages_order():
