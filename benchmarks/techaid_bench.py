@@ -93,19 +93,19 @@ def queue_query(expert_user):
 
 def coverage_query(county_user):
     from fupin.areas.models import Area
-    from fupin.techaid import indicators as ti
+    from fupin.techaid import coverage as cov
 
     year = 2017
     as_of = datetime.date(year, 12, 31)
 
     def run():
-        c = ti.coverage_conditions(as_of)
+        c = cov.coverage_conditions(as_of)
         villages = (Area.objects.filter(code__startswith=county_user.scope_code)
-                    .filter(ti.poor_in_year_q(year))
+                    .filter(cov.poor_in_year_q(year))
                     .annotate(has_mission=c["has_mission"], has_main=c["has_main_industry"],
                               gap=c["prescription_gap"]).order_by("code"))
         rows = list(villages.values("code", "name", "has_mission", "has_main", "gap"))
-        gaps = list(ti.prescription_gaps(as_of).filter(area_code__in=[r["code"] for r in rows])
+        gaps = list(cov.prescription_gaps(as_of).filter(area_code__in=[r["code"] for r in rows])
                     .values("area_code", "industry__name").distinct())
         covered = sum(r["has_mission"] and r["has_main"] and not r["gap"] for r in rows)
         return len(rows), covered, len(gaps)

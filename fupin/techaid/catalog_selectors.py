@@ -82,15 +82,3 @@ def technician_of_user(user):
     if not getattr(user, "is_authenticated", False):
         return None
     return Technician.objects.active().filter(user=user).first()
-
-
-def main_industries_of_villages(*, user, villages) -> dict[str, set[int]]:
-    """{village code: ids of the industries that are a main industry of one of its active
-    households} (the coverage rule's "main industries of the village"), one query."""
-    rows = (HouseholdIndustry.objects.visible_to(user).active()
-            .filter(main=True, area_code__in=list(villages), household__retired_at__isnull=True)
-            .values_list("area_code", "industry_id").distinct())
-    out: dict[str, set[int]] = {}
-    for code, industry_id in rows:
-        out.setdefault(code, set()).add(industry_id)
-    return out

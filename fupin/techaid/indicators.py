@@ -16,11 +16,8 @@ Definitions (the help texts say the same to the reader):
 - stocks (poor villages, coverage, pairings, technicians) are measured on the period's as-of
   day.
 
-Coverage (the seed's 处方全覆盖, DESIGN §5) is one rule, `village_covered_q`, which the
-prescriptions part's coverage page should use too: a poor village is covered when it has an
-active mission and, for each of its main industries (HouseholdIndustry main=True of its
-active households), an issued prescription; a poor village with no main industry recorded is
-not covered (nothing has been prescribed for; the page lists it as a gap).
+Coverage (the seed's 处方全覆盖, DESIGN §5) is one rule, kept in coverage.py for this
+indicator and the coverage page alike (`coverage.village_covered_q`).
 """
 
 from __future__ import annotations
@@ -30,10 +27,8 @@ import datetime
 from django.db.models import (
     Count,
     DurationField,
-    Exists,
     ExpressionWrapper,
     F,
-    OuterRef,
     Q,
     Sum,
 )
@@ -43,12 +38,11 @@ from django.utils.translation import gettext_lazy as _
 from fupin.areas.models import Area
 from fupin.core.indicators import Indicator, Period, Source, registry
 
+from .coverage import poor_in_year_q, village_covered_q
 from .models import (
     Adoption,
     Consultation,
-    HouseholdIndustry,
     MeasureResult,
-    Mission,
     OnsiteVisit,
     Pairing,
     Prescription,
@@ -92,73 +86,6 @@ def answer_hours(value: datetime.timedelta) -> float:
 
 def answer_time():
     return ExpressionWrapper(F("first_answer_at") - F("raised_at"), output_field=DurationField())
-
-
-# --- coverage: one rule, for this indicator and the prescriptions part's page ------------------
-
-def poor_in_year_q(year: int, prefix: str = "") -> Q:
-    """An area that is a poor village in `year`: marked poor, identified by then, not exited
-    before it (a village exiting in 2017 was poor through 2017). `prefix` names the area's
-    relation (`"area__"`)."""
-    f = prefix
-    return (Q(**{f"{f}level": "village", f"{f}poor_village": True})
-            & (Q(**{f"{f}poor_identified_year__isnull": True})
-               | Q(**{f"{f}poor_identified_year__lte": year}))
-            & (Q(**{f"{f}poor_exit_year__isnull": True})
-               | Q(**{f"{f}poor_exit_year__gte": year})))
-
-
-def main_industries(as_of: datetime.date | None = None):
-    """HouseholdIndustry rows that make a village's main industries: main, not retired, of a
-    household not retired. (`as_of` is taken for symmetry; the rows carry no dates.)"""
-    return HouseholdIndustry.objects.filter(main=True, retired_at__isnull=True,
-                                            household__retired_at__isnull=True)
-
-
-def issued_prescriptions(as_of: datetime.date):
-    return Prescription.objects.filter(retired_at__isnull=True,
-                                       status=Prescription.Status.ISSUED,
-                                       issued_on__lte=as_of)
-
-
-def active_missions(as_of: datetime.date):
-    return Mission.objects.filter(retired_at__isnull=True, formed_on__lte=as_of)
-
-
-def prescription_gaps(as_of: datetime.date):
-    """Main-industry rows (HouseholdIndustry) whose village has no issued prescription for
-    their industry on `as_of`: `.values("area_code", "industry").distinct()` lists the gaps
-    (village × industry) a coverage page shows."""
-    prescribed = issued_prescriptions(as_of).filter(area_code=OuterRef("area_code"),
-                                                    industry=OuterRef("industry"))
-    return main_industries().exclude(Exists(prescribed))
-
-
-def coverage_conditions(as_of: datetime.date) -> dict[str, Q]:
-    """The parts of the coverage rule as conditions on `areas.Area` (villages), for a page
-    that lists the gaps: `has_mission`, `has_main_industry`, and `prescription_gap` (a main
-    industry without an issued prescription). A village's rows are probed on the (area code,
-    industry) indexes of household industries and prescriptions: the rows are villages (a few
-    hundred poor villages per county), not people."""
-    return {
-        "has_mission": Q(code__in=active_missions(as_of).values("area_code")),
-        "has_main_industry": Q(Exists(main_industries().filter(area_code=OuterRef("code")))),
-        "prescription_gap": Q(Exists(prescription_gaps(as_of).filter(
-            area_code=OuterRef("code")))),
-    }
-
-
-def village_covered_q(as_of: datetime.date) -> Q:
-    """A village (`areas.Area`) covered on `as_of`: an active mission, at least one main
-    industry, and an issued prescription for each of its main industries. Combine with
-    `poor_in_year_q` for the poor villages covered."""
-    c = coverage_conditions(as_of)
-    return c["has_mission"] & c["has_main_industry"] & ~c["prescription_gap"]
-
-
-def poor_villages_covered(villages, *, year: int, as_of: datetime.date):
-    """The poor villages of `villages` (an Area queryset) covered in `year` as of `as_of`."""
-    return villages.filter(poor_in_year_q(year)).filter(village_covered_q(as_of))
 
 
 # --- sources ---------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """The module's import specs, one file per part (found through this package by
 core.tabular.spec's autodiscovery)."""
 
-from . import pairing  # noqa: F401
-from . import prescriptions  # noqa: F401
+from . import (
+    pairing,  # noqa: F401
+    prescriptions,  # noqa: F401
+)

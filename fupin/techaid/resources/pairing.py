@@ -7,6 +7,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core.filters import TownshipFilter
 from fupin.core.forms import ScopedModelForm
 from fupin.core.resources import Column, Resource
 from fupin.registry.filters import StyledFilterSet
@@ -52,18 +53,6 @@ class HouseholdNumberField(forms.CharField):
         return found
 
 
-def _townships(user) -> list[tuple[str, str]]:
-    """The townships a user may filter by: those of their county (or their own)."""
-    from fupin.core import places, scoping
-
-    scope = scoping.user_scope_code(user) or ""
-    if len(scope) == 6:
-        return places.children(scope)
-    if len(scope) >= 9:
-        return [(scope[:9], places.area_name(scope[:9], below=scope[:6]))]
-    return []
-
-
 def _technicians(user):
     return Technician.objects.visible_to(user).active().order_by("area_code", "name")
 
@@ -97,7 +86,7 @@ class PairingFilter(StyledFilterSet):
     technician = django_filters.ModelChoiceFilter(label=_("技术员"), queryset=Technician.objects
                                                   .none())
     industry = django_filters.ModelChoiceFilter(label=_("产业"), queryset=Industry.objects.all())
-    township = django_filters.ChoiceFilter(label=_("乡镇"), method="by_township", choices=[])
+    township = TownshipFilter()
     state = django_filters.ChoiceFilter(label=_("状态"), method="by_state", choices=[
         ("active", _("结对中")), ("ended", _("已结束"))])
 
@@ -110,11 +99,7 @@ class PairingFilter(StyledFilterSet):
         user = getattr(self.request, "user", None)
         self.filters["technician"].queryset = _technicians(user)
         self.form.fields["technician"].queryset = _technicians(user)
-        self.form.fields["township"].choices = [("", "---------"), *_townships(user)]
-
-    def by_township(self, qs, name, value):
-        value = (value or "").strip()
-        return qs.filter(area_code__startswith=value) if value.isdigit() else qs
+        TownshipFilter.for_user(self, "township", user)
 
     def by_state(self, qs, name, value):
         if value == "active":

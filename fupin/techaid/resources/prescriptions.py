@@ -10,24 +10,14 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fupin.core import scoping
 from fupin.core.bounds import validate_year
+from fupin.core.filters import TownshipFilter
 from fupin.core.forms import ScopedModelForm
 from fupin.core.resources import Column, Resource
 
 from .. import missions as mission_services
 from .. import prescriptions as services
 from ..models import Expert, Industry, Mission, Prescription
-
-
-def township_choices(user) -> list[tuple[str, str]]:
-    from fupin.areas.models import Area, Level
-
-    scope = scoping.user_scope_code(user)
-    if scope is None:
-        return []
-    return list(Area.objects.filter(level=Level.TOWNSHIP, code__startswith=scope)
-                .order_by("code").values_list("code", "name"))
 
 
 def _style(filterset) -> None:
@@ -39,8 +29,7 @@ def _style(filterset) -> None:
 # --- missions ------------------------------------------------------------------------------------
 
 class MissionFilter(django_filters.FilterSet):
-    township = django_filters.ChoiceFilter(label=_("乡镇"), method="filter_township",
-                                           choices=[])
+    township = TownshipFilter()
     has_prescriptions = django_filters.BooleanFilter(
         label=_("已开处方"), method="filter_has_prescriptions",
         widget=forms.Select(choices=[("", "---------"), ("true", _("是")),
@@ -53,13 +42,8 @@ class MissionFilter(django_filters.FilterSet):
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
         user = getattr(request, "user", None)
-        self.filters["township"].extra["choices"] = township_choices(user)
-        self.form.fields["township"].choices = [("", "---------"),
-                                                *township_choices(user)]
+        TownshipFilter.for_user(self, "township", user)
         _style(self)
-
-    def filter_township(self, queryset, name, value):
-        return queryset.filter(area_code__startswith=value) if value else queryset
 
     def filter_has_prescriptions(self, queryset, name, value):
         if value is None:

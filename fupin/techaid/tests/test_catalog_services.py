@@ -289,7 +289,6 @@ def test_technician_update_keeps_phone_when_not_given(county):
 
 def test_selectors_for_the_other_parts(demo_users, county):
     from fupin.techaid import catalog_selectors as sel
-    from fupin.techaid.tests.factories_catalog import make_household_industry
 
     tea = make_industry("茶叶")
     group = make_group(area_code=LIZHOU, industry=tea)
@@ -299,11 +298,6 @@ def test_selectors_for_the_other_parts(demo_users, county):
     expert = services.expert_create(actor=county, data=_expert_data(user=mine))
     assert sel.expert_of_user(mine) == expert
     assert sel.expert_of_user(demo_users["village_a"]) is None
-    village = demo_users["village_a"].scope_code
-    make_household_industry(area_code=village, industry=tea)
-    make_household_industry(area_code=village, industry=make_industry("核桃"), main=False)
-    assert sel.main_industries_of_villages(user=county, villages=[village]) == \
-        {village: {tea.pk}}
 
 
 def test_a_change_of_industries_is_in_the_history(county):

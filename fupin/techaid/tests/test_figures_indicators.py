@@ -10,7 +10,7 @@ from fupin.areas.models import Area
 from fupin.core import stamps
 from fupin.core.indicators import Period, compute, compute_with_children, medians, registry
 from fupin.registry.tests.factories import make_household
-from fupin.techaid import indicators as ti
+from fupin.techaid import coverage as cov
 from fupin.techaid.models import Adoption, Consultation
 from fupin.techaid.tests.factories_catalog import (
     make_household_industry,
@@ -168,16 +168,16 @@ def test_coverage_needs_a_mission_and_an_issued_prescription_per_main_industry(d
     june = compute(area="510821", period=Period(2017, month=6), keys=KEYS)["510821"]
     assert june["techaid_villages_covered"] == 0 and june["techaid_prescriptions"] == 3
     # the rule as a queryset, for the coverage page
-    covered = ti.poor_villages_covered(Area.objects.all(), year=2017, as_of=D(2017, 12, 31))
+    covered = cov.poor_villages_covered(Area.objects.all(), year=2017, as_of=D(2017, 12, 31))
     assert list(covered.values_list("code", flat=True)) == [v1]
-    gaps = Area.objects.filter(ti.coverage_conditions(D(2017, 12, 31))["prescription_gap"])
+    gaps = Area.objects.filter(cov.coverage_conditions(D(2017, 12, 31))["prescription_gap"])
     assert list(gaps.values_list("code", flat=True)) == [v2]
-    assert list(ti.prescription_gaps(D(2017, 12, 31)).values_list(
+    assert list(cov.prescription_gaps(D(2017, 12, 31)).values_list(
         "area_code", "industry__name").distinct()) == [(v2, "核桃")]
     # a retired household's main industry needs nothing
     h2.retired_at = fig_at(D(2017, 1, 1))
     type(h2).objects.filter(pk=h2.pk).update(retired_at=h2.retired_at)
-    assert Area.objects.filter(ti.village_covered_q(D(2017, 12, 31))).count() == 1
+    assert Area.objects.filter(cov.village_covered_q(D(2017, 12, 31))).count() == 1
 
 
 def test_poor_villages_by_year_identified_and_exit(demo_users):

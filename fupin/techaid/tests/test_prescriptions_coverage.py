@@ -171,3 +171,25 @@ def test_village_prescriptions_for_the_household_section(world, demo_users):
     assert not village_prescriptions(user=other, area_code=a.area_code).exists()
     assert village_mission(user=county, area_code=a.area_code) == a
     assert village_mission(user=other, area_code=a.area_code) is None
+
+
+def test_a_village_with_a_mission_but_no_main_industry_recorded_is_a_gap(world, demo_users,
+                                                                         client):
+    """One rule for the page and the indicator (coverage.village_covered_q): nothing can be
+    prescribed for a village whose industries are not registered."""
+    import datetime
+
+    from fupin.techaid.coverage import village_covered_q
+    from fupin.techaid.models import HouseholdIndustry
+
+    code = world["a"].area_code
+    make_prescription(mission=world["a"], industry=world["walnut"], issued=True)
+    assert _village(code).fully_covered
+    HouseholdIndustry.objects.filter(area_code=code).update(main=False)
+    village = _village(code)
+    assert village.industries == {} and village.is_gap and not village.fully_covered
+    as_of = datetime.date.today()
+    assert not Area.objects.filter(village_covered_q(as_of), code=code).exists()
+    client.force_login(demo_users["wangcang_county"])
+    page = client.get("/techaid/coverage/").content.decode()
+    assert f'data-gap="{code}"' in page and "未登记主导产业" in page

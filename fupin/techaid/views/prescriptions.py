@@ -248,7 +248,8 @@ class CoverageGapsExportView(LoginRequiredMixin, View):
         headers = [_("区划代码"), _("村（社区）"), _("特派团"), _("主导产业"),
                    _("缺少处方的产业")]
         rows = ([v.code, places.area_name(v.code), v.mission_name or _("未组建"),
-                 "、".join(sorted(v.industries.values())), "、".join(v.missing)]
+                 "、".join(sorted(v.industries.values())) or _("未登记主导产业"),
+                 "、".join(v.missing)]
                 for v in table["gaps"])
         spool = tempfile.TemporaryFile()
         count = write_xlsx(spool, headers=headers, rows=rows, sheet_name=_("处方覆盖缺口"))
