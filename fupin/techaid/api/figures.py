@@ -28,11 +28,14 @@ class RankingViewSet(viewsets.ViewSet):
     schema_errors = ("404",)  # an area outside the scope (core/schema.py)
 
     @extend_schema(parameters=[OpenApiParameter("area", str),
-                               OpenApiParameter("month", str, required=True)],
+                               OpenApiParameter("month", str,
+                                                description="YYYY-MM; default: the latest "
+                                                            "month with an answer")],
                    responses=OpenApiTypes.OBJECT)
     def list(self, request):
         area = scoping.requested_area(request.user, request.query_params.get("area"))
-        month = parse_month(request.query_params.get("month"))
+        raw = request.query_params.get("month")
+        month = parse_month(raw) if raw else rk.latest_month(request.user)
         if month is None:
             raise exceptions.ValidationError({"month": [month_error()]})
         table = rk.ranking(user=request.user, area=area, year=month[0], month=month[1])

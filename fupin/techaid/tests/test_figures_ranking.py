@@ -118,6 +118,8 @@ def test_page_export_and_api(client, demo_users):
     refused = client.get("/api/v1/techaid/ranking/?month=june")
     assert refused.status_code == 400 and "月份格式不正确" in str(refused.json())
     assert client.get("/api/v1/techaid/ranking/?month=2017-06&area=510802").status_code == 404
+    # as the page, without a month: the latest month with an answer
+    assert client.get("/api/v1/techaid/ranking/").json()["month"] == "2017-06"
 
 
 def test_month_parsing():
