@@ -121,12 +121,23 @@ def test_measure_result_imported_on_an_existing_visit_changes_the_figures(demo_u
     assert _results(village) == (1, 1)
 
 
-def test_latest_period_sees_techaid_only_records(demo_users):
-    """Only technology aid's records (a consultation of 2017): the indicator page opens on
-    2017, not on an empty current year."""
+def test_latest_period_sees_techaid_only_records(demo_users, client):
+    """Only technology aid's records: the indicator page opens on their 2017, not on an
+    empty current year; a consultation counts on its local day (raised_at is a timestamp)."""
     officer = demo_users["wangcang_county"]
     village = _villages()[0]
-    fig_consultation(area_code=village, raised=fig_at(D(2017, 11, 30), 23, 30))
-    assert periods.latest_day(officer) == D(2017, 11, 30)  # the local day, not UTC's
+    assert periods.latest_day(officer) is None
+    mission = fig_mission(area_code=village, formed_on=D(2017, 2, 1))
+    fig_prescription(mission=mission, issued_on=D(2017, 4, 1))
+    assert periods.latest_day(officer) == D(2017, 4, 1)
+    # 05:00 in Beijing is the evening before in UTC: the local day counts
+    fig_consultation(area_code=village, raised=fig_at(D(2017, 12, 1), 5))
+    assert periods.latest_day(officer) == D(2017, 12, 1)
+    assert periods.latest_day(officer, today=D(2017, 11, 30)) == D(2017, 4, 1)
     assert periods.latest_year(officer) == 2017
-    assert Consultation.objects.exists()
+    client.force_login(officer)
+    response = client.get("/reports/indicators/")
+    assert response.status_code == 200
+    assert response.context["table"]["year"] == 2017
+    # another county's officer sees none of them
+    assert periods.latest_day(demo_users["lizhou_county"]) is None
