@@ -185,10 +185,9 @@ def figures():
     from django.utils.translation import gettext_lazy as _
 
     from fupin.core import demo as core_demo
+    from fupin.core import periods
     from fupin.core.roles import OFFICERS, Role
     from fupin.core.sections import NavEntry, nav
-
-    from fupin.core import periods
 
     from . import indicators  # noqa: F401  (registers them on core.indicators)
     from .demo import demo_step, demo_summary

@@ -14,7 +14,7 @@ from fupin.core.tabular import importer
 from fupin.core.testing.foreign import workbook
 from fupin.techaid import service_visits
 from fupin.techaid.imports.catalog import poor_villages_import
-from fupin.techaid.models import Adoption, Consultation
+from fupin.techaid.models import Adoption
 from fupin.techaid.tests.factories_figures import (
     fig_at,
     fig_consultation,
