@@ -60,6 +60,19 @@ def test_poor_flag_edit_and_import_change_the_figures_without_a_refresh(demo_use
     assert _api_value(client, officer, POOR[0]) == 1
 
 
+def test_poor_flag_edited_in_the_admin_changes_the_figures(demo_users, client):
+    admin = demo_users["admin"]
+    village = Area.objects.get(pk=_villages()[0])
+    assert _api_value(client, admin, POOR[0]) == 0
+    client.force_login(admin)
+    response = client.post(f"/admin/areas/area/{village.code}/change/", {
+        "code": village.code, "name": village.name, "level": village.level,
+        "parent": village.parent_id, "poor_village": "on", "poor_identified_year": "2014",
+        "poor_exit_year": ""})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert _api_value(client, admin, POOR[0]) == 1
+
+
 def _visit_world(demo_users):
     """A paired household of Wangcang with an issued prescription of two measures and a
     visit that recorded none of them yet."""
