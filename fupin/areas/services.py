@@ -176,4 +176,9 @@ def poor_village_set(*, actor, code: str, poor_village: bool, identified_year=No
         setattr(area, key, value)
     area._history_user = actor
     area.save()
+    # an area is not an area-scoped record (core/stamps.py stamps those on save): the
+    # village's figures (technology aid's poor villages, their coverage) are told here
+    from fupin.core import stamps
+
+    stamps.touch([code])
     return area, True

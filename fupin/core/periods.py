@@ -15,7 +15,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Max, QuerySet
+from django.db.models import DateTimeField, Max, QuerySet
 from django.utils import timezone
 
 from .sections import Registry
@@ -24,7 +24,8 @@ from .sections import Registry
 @dataclass(frozen=True)
 class DatedSource:
     """The dates on which a model's records happen: `queryset()` (all of them; the user's
-    scope is applied here, through `visible_to`) and the date `field`."""
+    scope is applied here, through `visible_to`) and the date `field` — or a timestamp
+    field, whose values count on their local day."""
 
     key: str
     queryset: Callable[[], QuerySet] = field(compare=False)
@@ -40,13 +41,27 @@ def register(source: DatedSource) -> DatedSource:
     return source
 
 
+def _latest(source: DatedSource, user, today: datetime.date) -> datetime.date | None:
+    """The source's latest day up to today. A timestamp field (a consultation's raised_at)
+    is compared with the start of tomorrow in the local time zone — on its index, no cast
+    per row — and its latest value is taken as a local day."""
+    qs = source.queryset().visible_to(user).order_by()
+    if isinstance(qs.model._meta.get_field(source.field), DateTimeField):
+        tomorrow = datetime.datetime.combine(today + datetime.timedelta(days=1),
+                                             datetime.time.min,
+                                             tzinfo=timezone.get_current_timezone())
+        at = qs.filter(**{f"{source.field}__lt": tomorrow}).aggregate(
+            _d=Max(source.field))["_d"]
+        return None if at is None else timezone.localtime(at).date()
+    return qs.filter(**{f"{source.field}__lte": today}).aggregate(_d=Max(source.field))["_d"]
+
+
 def latest_day(user, *, today: datetime.date | None = None) -> datetime.date | None:
     """The latest day, up to today, on which a record in the user's scope happened."""
     today = today or timezone.localdate()
     best = None
     for source in sources.all():
-        qs = source.queryset().visible_to(user).filter(**{f"{source.field}__lte": today})
-        day = qs.order_by().aggregate(_d=Max(source.field))["_d"]
+        day = _latest(source, user, today)
         if day is not None and (best is None or day > best):
             best = day
     return best

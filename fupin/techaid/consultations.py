@@ -271,12 +271,22 @@ def _clean_photos(photos, field="photos") -> list:
     return [photo_clean(p, field=field) for p in photos]
 
 
-def _next_number(year: int) -> str:
-    prefix = f"HZ{year}-"
+def number(year: int, seq: int) -> str:
+    """A consultation's number: HZ<year>-<nnnnnn>, counted per year (the services and the
+    demo write the same numbers)."""
+    return f"HZ{year}-{seq:06d}"
+
+
+def last_seq(year: int) -> int:
+    """The highest sequence number given in the year (0: none yet)."""
+    prefix = number(year, 0)[:-6]
     last = (Consultation.objects.filter(number__startswith=prefix).order_by("-number")
             .values_list("number", flat=True).first())
-    seq = int(last[len(prefix):]) + 1 if last else 1
-    return f"{prefix}{seq:06d}"
+    return int(last[len(prefix):]) if last else 0
+
+
+def _next_number(year: int) -> str:
+    return number(year, last_seq(year) + 1)
 
 
 def _save_numbered(consultation) -> None:

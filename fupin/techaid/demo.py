@@ -2,8 +2,11 @@
 from records, at the seed's figures — 36 experts in the 4 industry groups, 97 poor villages
 each with a mission, 2,890 prescriptions covering every poor village's main industries, 600+
 technicians paired with the county's ~17,000 poor households, 2,200+ consultations over the
-year (most answered within the time limit, most solved, some not, some on site, rated), their
-threads, and the technicians' service visits with the measures' results.
+year (most answered within the time limit, most solved, some not, some on site, rated; the
+last few of December waiting for the demo expert's answer, so that the expert's queue has
+records), their threads, and the technicians' service visits with the measures' results.
+Numbers are the services' (consultations.number, prescriptions.number_prefix): a consultation
+or prescription made after the demo takes the next.
 
 Every figure of the pages is computed from these records; nothing is typed. The counts that
 follow the households (household industries, technicians, pairings, consultations, visits)
@@ -37,6 +40,8 @@ from fupin.core.roles import Role
 from fupin.core.stamps import bulk_create_records, bulk_update_records
 from fupin.registry.models import Household
 
+from . import consultations as consultation_numbers
+from . import prescriptions as rx_numbers
 from .models import (
     Adoption,
     Consultation,
@@ -113,6 +118,9 @@ EFFECTS = _T["effects"]
 # share of consultations per month (seasons of the field and the pens)
 MONTHS = [3, 4, 9, 12, 13, 12, 11, 10, 9, 7, 5, 5]
 URGENCY = [(Urgency.NORMAL, 75), (Urgency.URGENT, 20), (Urgency.CRITICAL, 5)]
+# the year's last consultations still waiting for the demo expert's answer (× scale, at least 3)
+HELD, HELD_INDUSTRY = 12, "茶叶"
+HELD_URGENCY = [Urgency.CRITICAL, Urgency.URGENT, Urgency.NORMAL, Urgency.NORMAL]
 
 
 def _tz():
@@ -378,17 +386,24 @@ class _Demo:
         for p in rng.sample(pairs, total - sum(counts.values())) if pairs else []:
             counts[p] += 1
         county_officer = self.users.get("wangcang_county")
-        rows, measures_of, seq = [], [], defaultdict(int)
+        rows, measures_of = [], []
         for village, name in pairs:
             mission = missions[village]
             templates = RX[name][:]
             rng.shuffle(templates)
+            # the service's numbers (CF-<village>-<industry>-<year>-NN), in order of issue,
+            # so that one drafted later takes the next
+            prefix = rx_numbers.number_prefix(area_code=village, industry=industries[name],
+                                              year=self.year)
+            drafts = []
             for k in range(counts[(village, name)]):
                 problems, diagnosis, months, measures = templates[k % len(templates)]
                 issued = _day_in(rng, self.year, months)
-                issued = max(issued, mission.formed_on)
-                seq[village] += 1
-                rx = Prescription(number=f"CF{self.year}{village}{seq[village]:03d}",
+                drafts.append((max(issued, mission.formed_on), k, problems, diagnosis,
+                               measures))
+            drafts.sort(key=lambda d: (d[0], d[1]))
+            for seq, (issued, _k, problems, diagnosis, measures) in enumerate(drafts, start=1):
+                rx = Prescription(number=rx_numbers.number(prefix, seq),
                                   mission=mission, area_code=village,
                                   industry=industries[name], year=self.year,
                                   problems=problems, diagnosis=diagnosis,
@@ -427,24 +442,34 @@ class _Demo:
         rows, messages, visits = [], [], []
         per_month = [round(total * w / sum(MONTHS)) for w in MONTHS]
         per_month[4] += total - sum(per_month)  # May takes the rounding
+        # the year's last few of the tea households wait for the demo expert's answer (the
+        # tea group's chief): the expert's queue and workbench cards have records at any scale
+        chief = groups[HELD_INDUSTRY].chief if HELD_INDUSTRY in groups else None
+        tea_keys = [k for k in keys if HELD_INDUSTRY in households[k][1]]
+        held = min(total, max(3, round(HELD * self.scale))) \
+            if chief is not None and chief.user_id and tea_keys else 0
         n = 0
         for month, count in enumerate(per_month, start=1):
             for _ in range(count):
                 n += 1
-                pk = rng.choice(keys)
+                hold = n > total - held
+                pk = rng.choice(tea_keys if hold else keys)
                 village, mains = households[pk]
-                name = rng.choice(mains)
+                name = HELD_INDUSTRY if hold else rng.choice(mains)
                 title, seen, diagnosis, advice = rng.choice(ASK[name])
-                day = _day_in(rng, self.year, (month, month))
+                day = end - datetime.timedelta(days=rng.randrange(10)) if hold else \
+                    _day_in(rng, self.year, (month, month))
                 raised = _at(day, rng.uniform(7, 20))
-                urgency = _weighted(rng, URGENCY)
+                # held: 特急, 紧急, then 普通 ones (each of the expert's cards counts some)
+                urgency = HELD_URGENCY[(n - 1 - (total - held)) % len(HELD_URGENCY)] if hold \
+                    else _weighted(rng, URGENCY)
                 limit = LIMIT_HOURS[urgency]
                 raiser = (worker if worker is not None and village == worker.scope_code else
                           tech_user if tech_user is not None
                           and village.startswith(tech_user.scope_code) else county_officer)
                 group = groups[name]
-                expert = rng.choice(experts[name])
-                f = {"number": f"HZ{self.year}{n:06d}", "area_code": village,
+                expert = chief if hold else rng.choice(experts[name])
+                f = {"number": "", "area_code": village,
                      "household_id": pk, "industry": industries[name], "title": title,
                      "description": seen, "urgency": urgency, "raised_at": raised,
                      "raised_by": raiser,
@@ -454,7 +479,7 @@ class _Demo:
                 events: list = []
                 steps = self._run(f, events, group=group, expert=expert, limit=limit, end=end,
                                   diagnosis=diagnosis, advice=advice, raiser=raiser,
-                                  officer=county_officer)
+                                  officer=county_officer, hold=hold)
                 # the status is the workflow's (a protected field): set once, when made
                 c = Consultation(**f)
                 self.events.extend((c, *event) for event in events)
@@ -480,28 +505,38 @@ class _Demo:
                         technician=None if on_expert else paired[pk],
                         status=OnsiteVisit.Status.DONE if done else OnsiteVisit.Status.PLANNED,
                         done_on=done, findings="现场查看，按诊断意见指导处理" if done else ""))
+        # the service's numbers (HZ<year>-nnnnnn), after any the year has already, in the
+        # order raised (the days within a month are drawn at random): one raised later
+        # through the service takes the next
+        first = consultation_numbers.last_seq(self.year)
+        order = sorted(range(len(rows)), key=lambda i: (rows[i].raised_at, i))
+        for seq, i in enumerate(order, start=1):
+            rows[i].number = consultation_numbers.number(self.year, first + seq)
         _bulk(rows, Consultation, self.actor)
         _bulk(messages, Message, self.actor)
         _bulk(visits, OnsiteVisit, self.actor)
         return rows
 
     def _run(self, c: dict, events: list, *, group, expert, limit, end, diagnosis, advice,
-             raiser, officer) -> dict:
+             raiser, officer, hold=False) -> dict:
         """The consultation's steps (its fields in `c`, its workflow events in `events`):
         routed within the hour or two, answered mostly well within the limit (a median near
         a third of it; about one in fifteen late), then solved (most), not solved (some) or
-        on site first; the last days' ones still open."""
+        on site first; the last days' ones still open. `hold`: routed to the expert and
+        waiting for the answer."""
         rng = self.rng
         horizon = _at(end, 24)
         area = c["area_code"]
         raised = c["raised_at"]
         route_at = raised + datetime.timedelta(hours=rng.uniform(0.1, 1.0 if limit <= 4
                                                                  else 2.5))
-        if route_at >= horizon or (horizon - raised < datetime.timedelta(days=2)
-                                   and rng.random() < 0.5):
+        if not hold and (route_at >= horizon or (horizon - raised < datetime.timedelta(days=2)
+                                                 and rng.random() < 0.5)):
             return {}  # the year's last ones: still waiting for the service centre
         c.update(status=S.AWAITING, group=group, expert=expert, routed_at=route_at)
         events.append((area, officer, route_at, "route", "pending", "awaiting", ""))
+        if hold:
+            return {}
         hours = max(0.2, limit * 0.33 * rng.lognormvariate(0, 0.7))
         answer_at = raised + datetime.timedelta(hours=hours)
         if answer_at < route_at:

@@ -78,19 +78,28 @@ def apply_issue(prescription, actor, payload):
 
 # --- numbers -----------------------------------------------------------------------------------
 
-def next_number(*, area_code: str, industry: Industry, year: int) -> str:
-    """CF-<village>-<industry>-<year>-<nn>: unique, counted over every prescription of the
-    village, industry and year (retired ones too, so a number is never given twice). An
-    industry whose name would overflow the field is written by its id."""
+def number_prefix(*, area_code: str, industry: Industry, year: int) -> str:
+    """CF-<village>-<industry>-<year>- (the services and the demo number alike). An industry
+    whose name would overflow the field is written by its id."""
     label = industry.name if len(f"CF-{area_code}-{industry.name}-{year}-00") <= NUMBER_MAX \
         else str(industry.pk)
-    prefix = f"CF-{area_code}-{label}-{year}-"
+    return f"CF-{area_code}-{label}-{year}-"
+
+
+def number(prefix: str, n: int) -> str:
+    return f"{prefix}{n:02d}"
+
+
+def next_number(*, area_code: str, industry: Industry, year: int) -> str:
+    """CF-<village>-<industry>-<year>-<nn>: unique, counted over every prescription of the
+    village, industry and year (retired ones too, so a number is never given twice)."""
+    prefix = number_prefix(area_code=area_code, industry=industry, year=year)
     taken = set(Prescription.objects.filter(number__startswith=prefix)
                 .values_list("number", flat=True))
     n = len(taken) + 1
-    while f"{prefix}{n:02d}" in taken:
+    while number(prefix, n) in taken:
         n += 1
-    return f"{prefix}{n:02d}"
+    return number(prefix, n)
 
 
 # --- writes ------------------------------------------------------------------------------------

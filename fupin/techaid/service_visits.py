@@ -13,7 +13,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.core import photos
+from fupin.core import photos, stamps
 from fupin.core import services as core
 from fupin.core.bounds import date_error
 from fupin.core.errors import ServiceError
@@ -173,12 +173,21 @@ def visit_record(*, actor, household, data: dict, results=(), photo=None) -> Ser
     return visit
 
 
+def results_written(visit) -> None:
+    """A measure result counts in its visit's village (indicators.py), but it is not an
+    area-scoped record that stamps its area on save (core/stamps.py): whoever writes results
+    without saving the visit in the same transaction tells the village's figures here."""
+    stamps.touch([visit.area_code])
+
+
 def _write_results(actor, visit, cleaned) -> None:
     for item in cleaned:
         result = MeasureResult(visit=visit, **item)
         result._history_user = actor
         result.full_clean()
         result.save()
+    if cleaned:
+        results_written(visit)
 
 
 @transaction.atomic
@@ -210,10 +219,14 @@ def visit_update(*, actor, visit: ServiceVisit, data: dict, expected_version,
             if current is None:
                 _write_results(actor, visit, [item])
                 continue
+            if all(getattr(current, key) == item[key]
+                   for key in ("adoption", "effect", "carried_out_on")):
+                continue
             for key in ("adoption", "effect", "carried_out_on"):
                 setattr(current, key, item[key])
             current._history_user = actor
             current.save()
+            results_written(visit)
     return visit
 
 

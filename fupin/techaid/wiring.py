@@ -125,8 +125,7 @@ def consultations():
 
     household_timeline.register(TimelineSource(key="techaid_consultations", order=60,
                                                entries=household_entries))
-    # (periods: raised_at is a datetime, and core.periods compares dates — the figures part
-    # registers the module's dated sources)
+    # (periods: the figures part registers the module's dated sources)
 
 
 def prescriptions():
@@ -180,16 +179,28 @@ def pairings():
 
 
 def figures():
-    """Indicators (indicators.py), the monthly ranking, the demo step."""
+    """Indicators (indicators.py), the dated sources of the periods, the monthly ranking,
+    the demo step."""
     from django.urls import reverse_lazy
     from django.utils.translation import gettext_lazy as _
 
     from fupin.core import demo as core_demo
+    from fupin.core import periods
     from fupin.core.roles import OFFICERS, Role
     from fupin.core.sections import NavEntry, nav
 
     from . import indicators  # noqa: F401  (registers them on core.indicators)
     from .demo import demo_step, demo_summary
+    from .models import Consultation, OnsiteVisit, Pairing, Prescription, ServiceVisit
+
+    # the days technology aid's records happen on: the indicator page and the workbench
+    # open on the latest period with records (the demo's 2017), not an empty current year
+    for key, model, field in (("techaid_consultations", Consultation, "raised_at"),
+                              ("techaid_prescriptions", Prescription, "issued_on"),
+                              ("techaid_service_visits", ServiceVisit, "visited_on"),
+                              ("techaid_pairings", Pairing, "started_on"),
+                              ("techaid_onsite_visits", OnsiteVisit, "done_on")):
+        periods.register(periods.DatedSource(key, model.objects.all, field))
 
     nav.register(NavEntry(key="techaid_ranking", label=_("会诊排名"), icon="bar-chart-line",
                           url=reverse_lazy("techaid:ranking"), order=78, group="techaid",

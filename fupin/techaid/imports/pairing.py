@@ -19,6 +19,7 @@ from fupin.registry.identity import IdNumberError, parse_id_number
 from fupin.registry.models import Household, Person
 
 from .. import pairing as rules
+from .. import service_visits
 from ..models import (
     Adoption,
     HouseholdIndustry,
@@ -417,6 +418,7 @@ class ServiceVisitImport(ImportSpec):
                                        effect=v.get("effect") or "")
                 result._history_user = actor
                 result.save()
+                service_visits.results_written(visit)
                 changed = True
             if changed:
                 outcome.created += 1
