@@ -140,3 +140,11 @@ def test_a_village_worker_raises_an_expert_answers_and_the_county_figure_moves(
     expect(page.locator('[data-testid="figure-solved"]')).to_have_text("1")
     expect(page.locator('[data-testid="figure-total"]')).to_have_text("1")
     assert_fits_phone(page, "consultation list")
+    # and on the indicators (the county's 科技扶贫 figures of this year, from the records)
+    import datetime
+
+    year = datetime.date.today().year
+    figures = page.request.get(f"{live_server.url}/api/v1/indicators/?year={year}").json()
+    assert figures["area"] == "510821"
+    assert figures["values"]["techaid_raised"] == 1
+    assert figures["values"]["techaid_solved"] == 1
