@@ -1,0 +1,123 @@
+"""Review probes: scope and personal data across the module's pages, photos and API, for an
+expert of another county, a village worker of another village, and the masked readers
+(experts and technicians never see people's ID numbers or phones)."""
+
+from __future__ import annotations
+
+import pytest
+
+from fupin.registry.tests.factories import make_person
+from fupin.techaid.models import Photo
+from fupin.techaid.tests import consult_fixtures as fx
+from fupin.techaid.tests.factories_pairing import make_pairing, make_service_visit
+
+wc, step, raise_ = fx.wc, fx.step, fx.raise_
+jpeg, upload = fx.jpeg, fx.upload
+
+ID = "510821198001011234"
+PHONE = "13881234567"
+
+
+@pytest.fixture
+def case(wc, raise_):
+    head = make_person(area_code=wc.village, id_number=None, phone=PHONE, name="张户主")
+    c = raise_(household=head.household, photos=[upload(jpeg())])
+    return c, head
+
+
+@pytest.mark.django_db
+def test_other_county_expert_sees_nothing_of_a_wangcang_consultation(case, wc, login):
+    c, _head = case
+    client = login(wc.lz_user)
+    photo = Photo.objects.filter(consultation=c).first()
+    assert client.get(f"/techaid/consultations/{c.pk}/").status_code == 404
+    assert client.get(f"/techaid/consultation-photos/{photo.pk}/").status_code == 404
+    assert client.get(f"/api/v1/techaid/consultations/{c.pk}/").status_code == 404
+    listed = client.get("/api/v1/techaid/consultations/").json()
+    rows = listed.get("results", listed) if isinstance(listed, dict) else listed
+    assert c.pk not in [r["id"] for r in rows]
+    assert c.number not in client.get("/techaid/consultations/").content.decode()
+
+
+@pytest.mark.django_db
+def test_other_village_worker_sees_nothing_of_the_consultation(case, wc, login):
+    c, _head = case
+    client = login(wc.worker2)
+    photo = Photo.objects.filter(consultation=c).first()
+    assert client.get(f"/techaid/consultations/{c.pk}/").status_code == 404
+    assert client.get(f"/techaid/consultation-photos/{photo.pk}/").status_code == 404
+    resp = client.post(f"/techaid/consultations/{c.pk}/messages/", {"text": "你好"})
+    assert resp.status_code == 404
+
+
+@pytest.mark.django_db
+def test_expert_and_technician_never_see_the_household_heads_numbers(case, wc, login):
+    c, head = case
+    number = head.reveal("id_number")
+    for user in (wc.expert, wc.technician):
+        client = login(user)
+        resp = client.get(f"/techaid/consultations/{c.pk}/")
+        assert resp.status_code == 200, user
+        page = resp.content.decode()
+        assert number not in page and number[-4:] + "<" not in page
+        assert PHONE not in page and PHONE[-4:] not in page
+        api = client.get(f"/api/v1/techaid/consultations/{c.pk}/").content.decode()
+        assert number not in api and PHONE not in api and PHONE[-4:] not in api
+
+
+@pytest.mark.django_db
+def test_technician_of_another_township_sees_no_pairing_nor_visit(wc, login):
+    from fupin.accounts.services import user_upsert
+    from fupin.areas.models import Area
+    from fupin.core.roles import Role
+    from fupin.core.testing.fixtures import TEST_PASSWORD
+
+    township = wc.technician.scope_code
+    other = (Area.objects.filter(parent_id=township[:6]).exclude(code=township)
+             .order_by("code").first())
+    other_tech, _c = user_upsert(username="wc_tech2", role=Role.TECHNICIAN,
+                                 scope_code=other.code, password=TEST_PASSWORD)
+    pairing = make_pairing(area_code=wc.village)
+    visit = make_service_visit(pairing=pairing)
+    client = login(other_tech)
+    assert client.get(f"/techaid/pairings/{pairing.pk}/").status_code == 404
+    assert client.get(f"/techaid/service-visits/{visit.pk}/").status_code == 404
+    assert client.get(f"/techaid/service-visits/{visit.pk}/photo/").status_code == 404
+    assert client.get(
+        f"/techaid/service-visits/record/{pairing.household_id}/").status_code == 404
+    assert client.get(f"/api/v1/techaid/pairings/{pairing.pk}/").status_code == 404
+    assert client.post(f"/techaid/pairings/{pairing.pk}/end/",
+                       {"ended_on": "2017-12-01"}).status_code == 404
+    # the township's own technician sees them
+    own = login(wc.technician)
+    assert own.get(f"/techaid/pairings/{pairing.pk}/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_other_county_expert_cannot_reach_wangcang_groups_experts_missions(wc, login):
+    from fupin.techaid.tests.factories_prescriptions import make_mission
+
+    mission = make_mission(area_code=wc.village)
+    client = login(wc.lz_user)
+    assert client.get(f"/techaid/groups/{wc.group.pk}/").status_code == 404
+    assert client.get(f"/techaid/experts/{wc.chief.pk}/").status_code == 404
+    assert client.post(f"/techaid/experts/{wc.chief.pk}/reveal/").status_code == 404
+    assert client.get(f"/techaid/missions/{mission.pk}/").status_code == 404
+    assert client.get(f"/api/v1/techaid/groups/{wc.group.pk}/").status_code == 404
+    assert client.get(f"/api/v1/techaid/missions/{mission.pk}/").status_code == 404
+    # its own group does not list Wangcang's experts
+    page = client.get(f"/techaid/groups/{wc.lz_group.pk}/").content.decode()
+    assert wc.chief.name not in page
+
+
+@pytest.mark.django_db
+def test_expert_sees_no_phone_of_another_expert_in_clear(wc, login):
+    from fupin.techaid import catalog
+
+    catalog.expert_update(actor=wc.county, expert=wc.member, data={}, phone=PHONE,
+                          expected_version=wc.member.version)
+    client = login(wc.expert)
+    page = client.get(f"/techaid/experts/{wc.member.pk}/").content.decode()
+    assert PHONE not in page
+    api = client.get(f"/api/v1/techaid/experts/{wc.member.pk}/").content.decode()
+    assert PHONE not in api
