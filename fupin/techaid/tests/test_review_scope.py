@@ -121,3 +121,41 @@ def test_expert_sees_no_phone_of_another_expert_in_clear(wc, login):
     assert PHONE not in page
     api = client.get(f"/api/v1/techaid/experts/{wc.member.pk}/").content.decode()
     assert PHONE not in api
+
+
+# --- the menu's 科技扶贫 group and the workbench cards, per role ---
+
+def _techaid_menu(user) -> list[str]:
+    from fupin.core.sections import nav
+
+    return [e.key for e in nav.for_user(user) if e.group == "techaid"]
+
+
+@pytest.mark.django_db
+def test_each_role_finds_its_own_page_first_in_the_techaid_group(wc):
+    assert _techaid_menu(wc.expert)[0] == "techaid_queue"
+    assert _techaid_menu(wc.technician)[0] == "techaid_my_households"
+    assert _techaid_menu(wc.worker)[0] == "techaid_raise"
+    county = _techaid_menu(wc.county)
+    assert county[:2] == ["techaid_raise", "techaid_routing"]
+    assert "techaid_queue" not in county and "techaid_my_households" not in county
+    # no two entries share a place (the order is the one written, not the keys' spelling)
+    from fupin.core.sections import nav
+
+    orders = [e.order for e in nav.all() if e.group == "techaid"]
+    assert len(orders) == len(set(orders))
+
+
+@pytest.mark.django_db
+def test_workbench_cards_of_the_module_show_for_their_roles(wc):
+    from fupin.core import workbench
+
+    def keys(user):
+        return {c.key for c in workbench.cards.all() if c.shown_to(user)
+                and c.key.startswith(("techaid", "prescriptions"))}
+
+    assert {"techaid_queue_critical", "techaid_queue_urgent",
+            "techaid_queue_normal"} <= keys(wc.expert)
+    assert keys(wc.technician) == {"techaid_unvisited"}
+    assert {"techaid_routing", "techaid_overdue"} <= keys(wc.county)
+    assert not keys(wc.worker) & {"techaid_routing", "techaid_overdue", "techaid_unvisited"}

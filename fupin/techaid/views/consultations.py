@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from fupin.core import scoping, workflows
 from fupin.core.errors import ServiceError
-from fupin.core.photos import photo_bytes
+from fupin.core.photos import photo_response
 from fupin.core.roles import Role
 from fupin.core.views.generic import ObjectListView
 
@@ -111,9 +111,7 @@ def photo_view(request, pk):
     if not Consultation.objects.visible_to(request.user).filter(
             pk=photo.consultation_id).exists():
         return HttpResponse(status=404)
-    response = HttpResponse(photo_bytes(photo.image), content_type="image/jpeg")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return photo_response(photo.image)
 
 
 @login_required
