@@ -118,9 +118,21 @@ def test_expert_sees_no_phone_of_another_expert_in_clear(wc, login):
                           expected_version=wc.member.version)
     client = login(wc.expert)
     page = client.get(f"/techaid/experts/{wc.member.pk}/").content.decode()
-    assert PHONE not in page
+    assert PHONE not in page and PHONE[-4:] not in page  # the masked reader's form
+    assert client.post(f"/techaid/experts/{wc.member.pk}/reveal/").status_code == 404
     api = client.get(f"/api/v1/techaid/experts/{wc.member.pk}/").content.decode()
-    assert PHONE not in api
+    assert PHONE not in api and PHONE[-4:] not in api
+    export = client.get("/techaid/experts/export/")
+    assert export.status_code == 200
+    body = b"".join(export.streaming_content) if export.streaming else export.content
+    import io
+
+    from openpyxl import load_workbook
+
+    cells = [str(c) for ws in load_workbook(io.BytesIO(body)).worksheets
+             for row in ws.iter_rows(values_only=True) for c in row if c]
+    assert wc.member.name in cells
+    assert not [c for c in cells if PHONE in c or PHONE[-4:] in c]
 
 
 # --- the menu's 科技扶贫 group and the workbench cards, per role ---
