@@ -171,3 +171,31 @@ def test_workbench_cards_of_the_module_show_for_their_roles(wc):
     assert keys(wc.technician) == {"techaid_unvisited"}
     assert {"techaid_routing", "techaid_overdue"} <= keys(wc.county)
     assert not keys(wc.worker) & {"techaid_routing", "techaid_overdue", "techaid_unvisited"}
+
+
+# --- a technician raises for a household (by its number, above a village) ---
+
+@pytest.mark.django_db
+def test_a_technician_raises_for_a_household_by_its_number(wc, login):
+    from fupin.registry.tests.factories import make_household
+    from fupin.techaid.models import Consultation
+
+    household = make_household(area_code=wc.village)
+    client = login(wc.technician)
+    form = client.get("/techaid/consultations/raise/").content.decode()
+    assert 'name="household_number"' in form
+    body = {"industry": wc.tea.pk, "title": "茶园病害", "description": "叶片有褐斑",
+            "urgency": "normal"}
+    bad = client.post("/techaid/consultations/raise/", {**body, "household_number": "nope"})
+    assert bad.status_code == 400 and "在您的管辖范围内没有这个贫困户" in bad.content.decode()
+    assert not Consultation.objects.exists()
+    other = make_household(area_code="510802100001")  # Lizhou: not the technician's
+    refused = client.post("/techaid/consultations/raise/",
+                          {**body, "household_number": other.number})
+    assert refused.status_code == 400 and not Consultation.objects.exists()
+    ok = client.post("/techaid/consultations/raise/",
+                     {**body, "household_number": household.number})
+    assert ok.status_code == 302
+    c = Consultation.objects.get()
+    assert (c.household_id, c.area_code, c.raised_by_id) == (
+        household.pk, wc.village, wc.technician.pk)

@@ -158,6 +158,23 @@ def _raise_context(request, **extra) -> dict:
             **extra}
 
 
+def _household_by_number(request, data: dict) -> None:
+    """Above a village (a technician, a township or county officer) the household is given
+    by its number (户编号), among those the user sees; its village is the consultation's
+    when none was picked."""
+    from fupin.registry.models import Household
+
+    number = request.POST.get("household_number", "").strip()
+    if not number or data.get("household"):
+        return
+    household = Household.objects.visible_to(request.user).active().filter(
+        number=number).first()
+    if household is None:
+        raise ServiceError(_("在您的管辖范围内没有这个贫困户。"), field="household")
+    data["household"] = household.pk
+    data["area_code"] = data.get("area_code") or household.area_code
+
+
 @login_required
 def raise_view(request):
     """提出会诊 on a phone: the problem, the urgency, photos from the camera."""
@@ -171,6 +188,7 @@ def raise_view(request):
         if len(scope) == 12 and not data.get("area_code"):
             data["area_code"] = scope
         try:
+            _household_by_number(request, data)
             c = services.consultation_raise(actor=request.user, data=data,
                                             photos=request.FILES.getlist("photos"))
         except (ServiceError, PermissionDenied) as exc:
