@@ -86,3 +86,21 @@ def history_entries(obj, limit: int = 200, *, user=None) -> list[Entry]:
         entries.append(Entry(rec.history_date, rec.history_user, kind,
                              rec.history_change_reason or "", changes))
     return entries
+
+
+def settings_history(obj, fields) -> list[dict]:
+    """A settings record's versions, newest first, each {"record", "changes"} with the
+    changes of `fields` against the version before (labelled by the field's name): the
+    history pages of the module settings (科技扶贫设置, 回访设置)."""
+    model = type(obj)
+    records = list(obj.history.select_related("history_user")
+                   .order_by("-history_date", "-history_id"))
+    rows = []
+    for i, record in enumerate(records):
+        prev = records[i + 1] if i + 1 < len(records) else None
+        changes = []
+        if prev is not None:
+            changes = [{"field": _label(model, c.field), "old": c.old, "new": c.new}
+                       for c in record.diff_against(prev).changes if c.field in fields]
+        rows.append({"record": record, "changes": changes})
+    return rows

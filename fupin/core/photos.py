@@ -51,3 +51,12 @@ def photo_bytes(field_file) -> bytes:
     """The clear bytes of a stored (sealed) photo, for a view that has checked who asks."""
     with field_file.storage.open(field_file.name) as fh:
         return fh.read()
+
+
+def photo_response(field_file):
+    """A stored photo as a private, uncached JPEG response (the view has checked who asks)."""
+    from django.http import HttpResponse
+
+    response = HttpResponse(photo_bytes(field_file), content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    return response

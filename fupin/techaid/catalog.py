@@ -266,20 +266,26 @@ EXPERT_FIELDS = ("name", "institution", "research_institute", "title", "speciali
                  "area_code", "user")
 
 
-def _expert_apply(expert: Expert, data: dict, phone) -> set[str]:
+def _apply(obj, fields, data: dict, phone) -> set[str]:
+    """Set the given fields of an expert or a technician (text stripped) and seal the phone;
+    the names of what changed."""
     changed = set()
-    for key in EXPERT_FIELDS:
+    for key in fields:
         if key not in data:
             continue
         value = data[key]
         if isinstance(value, str):
             value = value.strip()
-        if getattr(expert, key) != value:
-            setattr(expert, key, value)
+        if getattr(obj, key) != value:
+            setattr(obj, key, value)
             changed.add(key)
-    if seal_phone(expert, phone):
+    if seal_phone(obj, phone):
         changed.add("phone")
     return changed
+
+
+def _expert_apply(expert: Expert, data: dict, phone) -> set[str]:
+    return _apply(expert, EXPERT_FIELDS, data, phone)
 
 
 def _expert_check(actor, expert: Expert) -> None:
@@ -529,19 +535,7 @@ TECHNICIAN_FIELDS = ("name", "organisation", "load_limit", "area_code", "user")
 
 
 def _technician_apply(technician: Technician, data: dict, phone) -> set[str]:
-    changed = set()
-    for key in TECHNICIAN_FIELDS:
-        if key not in data:
-            continue
-        value = data[key]
-        if isinstance(value, str):
-            value = value.strip()
-        if getattr(technician, key) != value:
-            setattr(technician, key, value)
-            changed.add(key)
-    if seal_phone(technician, phone):
-        changed.add("phone")
-    return changed
+    return _apply(technician, TECHNICIAN_FIELDS, data, phone)
 
 
 def _technician_check(actor, technician: Technician) -> None:

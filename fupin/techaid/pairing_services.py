@@ -6,8 +6,6 @@ counted under a lock on the technicians' rows, in the transaction that writes.""
 
 from __future__ import annotations
 
-import datetime
-
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -15,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from fupin.core import scoping
 from fupin.core import services as core
-from fupin.core.bounds import date_error
 from fupin.core.errors import ServiceError
 from fupin.core.roles import can_write
 from fupin.core.tabular.importer import BulkWriter
@@ -24,29 +21,10 @@ from fupin.registry.models import Household
 from . import pairing as rules
 from .models import HouseholdIndustry, Industry, Pairing, Technician
 
+# one date rule for pairings and service visits (a day, in bounds, not in the future)
+from .service_visits import _day, _pk
+
 MAX_ERRORS_SHOWN = 5
-
-
-def _day(value, field: str, *, required: bool = True) -> datetime.date | None:
-    if value in (None, ""):
-        if required:
-            raise ServiceError(_("请填写日期。"), field=field)
-        return None
-    if not isinstance(value, datetime.date):
-        try:
-            value = datetime.date.fromisoformat(str(value))
-        except ValueError:
-            raise ServiceError(_("日期格式不正确（应为 年-月-日）。"), field=field) from None
-    error = date_error(value)
-    if error:
-        raise ServiceError(error, field=field)
-    if value > timezone.localdate():
-        raise ServiceError(_("日期不能晚于今天。"), field=field)
-    return value
-
-
-def _pk(value):
-    return getattr(value, "pk", value)
 
 
 def household_for(actor, household) -> Household:

@@ -93,16 +93,17 @@ def register() -> None:
     from .pairing_selectors import unvisited_this_month
 
     nav.register(NavEntry(key="techaid_pairings", label=_l("结对帮扶"), icon="people",
-                          url=reverse_lazy("techaid:pairing_list"), order=460,
+                          url=reverse_lazy("techaid:pairing_list"), order=50,
                           group="techaid"))
     nav.register(NavEntry(key="techaid_pairing_propose", label=_l("结对方案"),
                           icon="diagram-3", url=reverse_lazy("techaid:pairing_propose"),
-                          order=461, group="techaid", roles=PROPOSERS))
+                          order=51, group="techaid", roles=PROPOSERS))
     nav.register(NavEntry(key="techaid_service_visits", label=_l("技术服务记录"),
                           icon="clipboard2-pulse", url=reverse_lazy("techaid:servicevisit_list"),
-                          order=462, group="techaid"))
+                          order=52, group="techaid"))
+    # a technician's first entry of the group (before 提出会诊, 11)
     nav.register(NavEntry(key="techaid_my_households", label=_l("我的结对户"), icon="house-heart",
-                          url=reverse_lazy("techaid:pairing_mine"), order=459,
+                          url=reverse_lazy("techaid:pairing_mine"), order=9,
                           group="techaid", roles={Role.TECHNICIAN}))
     household_sections.register(Section(
         key="techaid_service", title=_l("科技服务"), order=70,

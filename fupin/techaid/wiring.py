@@ -17,6 +17,8 @@ def catalog():
     from .imports import catalog as _specs  # noqa: F401  (registers the import specs)
     from .models import MANAGERS, HouseholdIndustry
 
+    # the group's order: consultations (10-14), missions and prescriptions (40-42),
+    # pairings (50-52), this catalogue (60-64), ranking (78), settings (89)
     # who finds each list in the menu: those whose scope holds its records (experts and
     # groups are county records, technicians township ones; a village worker keeps a
     # household's industries on the household page)
@@ -24,18 +26,18 @@ def catalog():
     county_lists = MANAGERS | readers | {Role.EXPERT}
     township_lists = MANAGERS | readers | {Role.TOWNSHIP_OFFICER, Role.TECHNICIAN}
     for key, label, icon, order, url, roles in (
-            ("techaid_industries", _("产业"), "flower2", 41, "techaid:industry_list",
+            ("techaid_industries", _("产业"), "flower2", 60, "techaid:industry_list",
              county_lists | township_lists),
-            ("techaid_experts", _("专家"), "mortarboard", 42, "techaid:expert_list",
+            ("techaid_experts", _("专家"), "mortarboard", 61, "techaid:expert_list",
              county_lists),
-            ("techaid_groups", _("专家服务组"), "people", 43, "techaid:expertgroup_list",
+            ("techaid_groups", _("专家服务组"), "people", 62, "techaid:expertgroup_list",
              county_lists),
-            ("techaid_technicians", _("技术员"), "tools", 44, "techaid:technician_list",
+            ("techaid_technicians", _("技术员"), "tools", 63, "techaid:technician_list",
              township_lists)):
         nav.register(NavEntry(key=key, label=label, icon=icon, order=order,
                               url=reverse_lazy(url), group="techaid", roles=roles))
     nav.register(NavEntry(key="techaid_poor_villages", label=_("贫困村"), icon="house-heart",
-                          order=45, url=reverse_lazy("areas:browse") + "?poor=1",
+                          order=64, url=reverse_lazy("areas:browse") + "?poor=1",
                           group="techaid", roles=MANAGERS))
 
     def industries_section(request, household) -> dict:

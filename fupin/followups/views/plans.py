@@ -84,18 +84,9 @@ def replan_view(request):
 
 @login_required
 def policy_history_view(request):
-    rows = []
-    records = list(rules.policy().history.select_related("history_user")
-                   .order_by("-history_date", "-history_id"))
-    for i, record in enumerate(records):
-        prev = records[i + 1] if i + 1 < len(records) else None
-        changes = []
-        if prev is not None:
-            delta = record.diff_against(prev)
-            changes = [{"field": str(VisitPolicy._meta.get_field(c.field).verbose_name),
-                        "old": c.old, "new": c.new}
-                       for c in delta.changes if c.field in rules.EDITABLE]
-        rows.append({"record": record, "changes": changes})
+    from fupin.core.history import settings_history
+
+    rows = settings_history(rules.policy(), rules.EDITABLE)
     return render(request, "followups/policy_history.html", {"rows": rows})
 
 

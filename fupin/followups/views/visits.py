@@ -26,10 +26,9 @@ def visit_photo(request, pk):
     visit = get_object_or_404(Visit.objects.visible_to(request.user), pk=pk)
     if not visit.photo:
         return HttpResponse(status=404)
-    data = visit.photo.storage.open(visit.photo.name).read()
-    response = HttpResponse(data, content_type="image/jpeg")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    from fupin.core.photos import photo_response
+
+    return photo_response(visit.photo)
 
 
 def _changes_from(post, jobs, person) -> list[dict]:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from fupin.core import scoping, workflows
 from fupin.core.errors import ServiceError
-from fupin.core.photos import photo_bytes
+from fupin.core.photos import photo_response
 from fupin.core.roles import Role
 from fupin.core.views.generic import ObjectListView
 
@@ -111,9 +111,7 @@ def photo_view(request, pk):
     if not Consultation.objects.visible_to(request.user).filter(
             pk=photo.consultation_id).exists():
         return HttpResponse(status=404)
-    response = HttpResponse(photo_bytes(photo.image), content_type="image/jpeg")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return photo_response(photo.image)
 
 
 @login_required
@@ -160,6 +158,23 @@ def _raise_context(request, **extra) -> dict:
             **extra}
 
 
+def _household_by_number(request, data: dict) -> None:
+    """Above a village (a technician, a township or county officer) the household is given
+    by its number (户编号), among those the user sees; its village is the consultation's
+    when none was picked."""
+    from fupin.registry.models import Household
+
+    number = request.POST.get("household_number", "").strip()
+    if not number or data.get("household"):
+        return
+    household = Household.objects.visible_to(request.user).active().filter(
+        number=number).first()
+    if household is None:
+        raise ServiceError(_("在您的管辖范围内没有这个贫困户。"), field="household")
+    data["household"] = household.pk
+    data["area_code"] = data.get("area_code") or household.area_code
+
+
 @login_required
 def raise_view(request):
     """提出会诊 on a phone: the problem, the urgency, photos from the camera."""
@@ -173,6 +188,7 @@ def raise_view(request):
         if len(scope) == 12 and not data.get("area_code"):
             data["area_code"] = scope
         try:
+            _household_by_number(request, data)
             c = services.consultation_raise(actor=request.user, data=data,
                                             photos=request.FILES.getlist("photos"))
         except (ServiceError, PermissionDenied) as exc:
@@ -271,18 +287,9 @@ def policy_view(request):
 
 @login_required
 def policy_history_view(request):
-    rows = []
-    records = list(services.policy().history.select_related("history_user")
-                   .order_by("-history_date", "-history_id"))
-    for i, record in enumerate(records):
-        prev = records[i + 1] if i + 1 < len(records) else None
-        changes = []
-        if prev is not None:
-            delta = record.diff_against(prev)
-            changes = [{"field": str(TechaidPolicy._meta.get_field(c.field).verbose_name),
-                        "old": c.old, "new": c.new}
-                       for c in delta.changes if c.field in services.POLICY_EDITABLE]
-        rows.append({"record": record, "changes": changes})
+    from fupin.core.history import settings_history
+
+    rows = settings_history(services.policy(), services.POLICY_EDITABLE)
     return render(request, "techaid/consultations/policy_history.html", {"rows": rows})
 
 

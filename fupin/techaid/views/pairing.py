@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from fupin.core import places, scoping
 from fupin.core.errors import ServiceError
+from fupin.core.photos import photo_response
 from fupin.core.roles import Role
 from fupin.registry.models import Household
 
@@ -314,10 +315,7 @@ def visit_photo(request, pk):
     visit = get_object_or_404(ServiceVisit.objects.visible_to(request.user), pk=pk)
     if not visit.photo:
         return HttpResponse(status=404)
-    data = visit.photo.storage.open(visit.photo.name).read()
-    response = HttpResponse(data, content_type="image/jpeg")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return photo_response(visit.photo)
 
 
 urlpatterns = [
