@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from . import scoping
 from .errors import ConcurrentEditError, ServiceError
-from .roles import can_restore, can_write
+from .roles import Role, can_restore, can_write
 
 
 def check_version(current, expected_version: int | None) -> None:
@@ -122,3 +122,46 @@ def access_log_record(*, actor, action: str, model, rows: int = 0, object_id="",
         else str(model), object_id=str(object_id), field=field, rows=rows, detail=detail[:500],
         ip=request.META.get("REMOTE_ADDR") if request is not None else None,
     )
+
+
+def settings_may_edit(user) -> bool:
+    """Whether the user may change a module's settings row (回访设置, 科技扶贫设置, …):
+    administrators only."""
+    return bool(user and user.is_authenticated and
+                (user.is_superuser or getattr(user, "role", None) == Role.ADMIN))
+
+
+def settings_update(*, model, actor, data: dict, fields, expected_version: int | None,
+                    what: str):
+    """Change a module's one settings row (pk 1; `what` names it in messages, "回访设置"):
+    administrators only, the fields `fields` of `data`, validated by the model, guarded by
+    its version, written with history by the actor. Call inside the caller's transaction.
+    Answers (the row, whether it changed)."""
+    from django.core.exceptions import ValidationError
+
+    if not settings_may_edit(actor):
+        raise ServiceError(_("只有系统管理员可以修改%(what)s。") % {"what": what})
+    model.objects.get_or_create(pk=1)
+    current = model.objects.select_for_update().get(pk=1)
+    if expected_version is not None and current.version != int(expected_version):
+        raise ConcurrentEditError(
+            _("%(what)s已被他人修改（您打开时为第 %(mine)s 版，现为第 %(now)s 版），"
+              "请刷新后再修改。") % {"what": what, "mine": expected_version,
+                                  "now": current.version})
+    changed = False
+    for field in fields:
+        if field in data and getattr(current, field) != data[field]:
+            setattr(current, field, data[field])
+            changed = True
+    if not changed:
+        return current, False
+    try:
+        current.full_clean()
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise ServiceError(messages[0], field=field) from exc
+    current.version += 1
+    current.updated_at = timezone.now()
+    current._history_user = actor
+    current.save()
+    return current, True

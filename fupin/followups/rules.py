@@ -3,13 +3,10 @@ administrator on the settings page (with history)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.core.errors import ConcurrentEditError, ServiceError
-from fupin.core.roles import Role
+from fupin.core import services
 
 from .models import Category, Reason, VisitPolicy
 
@@ -40,8 +37,7 @@ def weight(policy: VisitPolicy, category: str) -> int:
 
 
 def may_edit(user) -> bool:
-    return bool(user and user.is_authenticated and
-                (user.is_superuser or getattr(user, "role", None) == Role.ADMIN))
+    return services.settings_may_edit(user)
 
 
 @transaction.atomic
@@ -51,30 +47,10 @@ def policy_update(*, actor, data: dict, expected_version: int | None) -> VisitPo
     once this transaction commits; the settings page follows its progress)."""
     from . import plans
 
-    if not may_edit(actor):
-        raise ServiceError(_("只有系统管理员可以修改回访设置。"))
-    policy()
-    current = VisitPolicy.objects.select_for_update().get(pk=1)
-    if expected_version is not None and current.version != int(expected_version):
-        raise ConcurrentEditError(
-            _("回访设置已被他人修改（您打开时为第 %(mine)s 版，现为第 %(now)s 版），"
-              "请刷新后再修改。") % {"mine": expected_version, "now": current.version})
-    changed = False
-    for field in EDITABLE:
-        if field in data and getattr(current, field) != data[field]:
-            setattr(current, field, data[field])
-            changed = True
-    if not changed:
-        return current
-    try:
-        current.full_clean()
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise ServiceError(messages[0], field=field) from exc
-    current.version += 1
-    current.updated_at = timezone.now()
-    current._history_user = actor
-    current.save()
-    version = current.version
-    transaction.on_commit(lambda: plans.replan_enqueue(version=version, actor=actor))
+    current, changed = services.settings_update(
+        model=VisitPolicy, actor=actor, data=data, fields=EDITABLE,
+        expected_version=expected_version, what=_("回访设置"))
+    if changed:
+        version = current.version
+        transaction.on_commit(lambda: plans.replan_enqueue(version=version, actor=actor))
     return current

@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from fupin.core import places, scoping
 from fupin.core import services as core
 from fupin.core.bounds import date_error
-from fupin.core.errors import ConcurrentEditError, ServiceError
+from fupin.core.errors import ServiceError
 from fupin.core.photos import photo_clean
 from fupin.core.roles import OFFICERS, Role
 
@@ -74,38 +74,16 @@ def policy() -> TechaidPolicy:
 
 
 def policy_may_edit(user) -> bool:
-    return bool(user and user.is_authenticated and
-                (user.is_superuser or getattr(user, "role", None) == Role.ADMIN))
+    return core.settings_may_edit(user)
 
 
 @transaction.atomic
 def policy_update(*, actor, data: dict, expected_version: int | None) -> TechaidPolicy:
     """Change the settings (administrators only), with the lost-update guard and history.
     New limits apply to consultations raised from now on."""
-    if not policy_may_edit(actor):
-        raise ServiceError(_("只有系统管理员可以修改科技扶贫设置。"))
-    policy()
-    current = TechaidPolicy.objects.select_for_update().get(pk=1)
-    if expected_version is not None and current.version != int(expected_version):
-        raise ConcurrentEditError(
-            _("科技扶贫设置已被他人修改（您打开时为第 %(mine)s 版，现为第 %(now)s 版），"
-              "请刷新后再修改。") % {"mine": expected_version, "now": current.version})
-    changed = False
-    for field in POLICY_EDITABLE:
-        if field in data and getattr(current, field) != data[field]:
-            setattr(current, field, data[field])
-            changed = True
-    if not changed:
-        return current
-    try:
-        current.full_clean()
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise ServiceError(messages[0], field=field) from exc
-    current.version += 1
-    current.updated_at = timezone.now()
-    current._history_user = actor
-    current.save()
+    current, _changed = core.settings_update(
+        model=TechaidPolicy, actor=actor, data=data, fields=POLICY_EDITABLE,
+        expected_version=expected_version, what=_("科技扶贫设置"))
     return current
 
 
