@@ -75,7 +75,7 @@ def test_every_techaid_page_fits_a_phone_in_both_languages(page, live_server, de
                     problems.append(f"{username} {language} {path}: HTTP {response.status}")
                     continue
                 seen += 1
-                page.wait_for_load_state("networkidle")
+                page.wait_for_load_state("load")
                 width = page.evaluate("document.documentElement.scrollWidth")
                 if width > 376:
                     from tests.browser.nav import WIDEST
