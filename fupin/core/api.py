@@ -36,7 +36,55 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
-class ScopedReads:
+class ServiceWrites:
+    """How a viewset's writes reach the services: service errors as 400 (409 for a lost
+    update), a body naming only writable fields, the record's version required on a change.
+    Shared by the scoped viewsets and the few unscoped catalogues (an app's industries)."""
+
+    # Accepted in a body although read-only: the version an update is based on (the lock).
+    accepted_read_only = frozenset({"version"})
+
+    def _call(self, fn, **kwargs):
+        try:
+            return fn(**kwargs)
+        except ConcurrentEditError as exc:
+            raise Conflict(exc.message) from exc
+        except ServiceError as exc:
+            raise exceptions.ValidationError(
+                {exc.field or "non_field_errors": [exc.message]}) from exc
+        except DjangoValidationError as exc:
+            raise exceptions.ValidationError(getattr(exc, "message_dict", None)
+                                             or {"non_field_errors": exc.messages}) from exc
+
+    def _expected_version(self, request):
+        raw = request.data.get("version", request.headers.get("If-Match", ""))
+        raw = str(raw).strip('"')
+        if not raw.isdigit():
+            raise exceptions.ValidationError(
+                {"version": [_("修改时须提供记录的版本号（version 字段或 If-Match 头）。")]})
+        return int(raw)
+
+    def refuse_fields(self, serializer, data) -> None:
+        """A body may only name fields the client can write. A read-only field (an
+        enrolment's person after creation, a record's area_code) or an unknown name (a typo)
+        is refused with a 400 naming it, rather than silently ignored: the client would
+        otherwise believe it had changed something that did not change."""
+        if not isinstance(data, Mapping):
+            return  # the serializer answers a body that is not an object
+        errors = {}
+        for name in data:
+            if name in self.accepted_read_only:
+                continue
+            field = serializer.fields.get(name)
+            if field is None:
+                errors[name] = [_("没有这个字段。")]
+            elif field.read_only:
+                errors[name] = [_("该字段只读，不能提交。")]
+        if errors:
+            raise exceptions.ValidationError(errors)
+
+
+class ScopedReads(ServiceWrites):
     """What every scoped viewset shares: reads through `resource.queryset(user)`, integer
     ids, out of scope = 404, service errors as 400/409."""
 
@@ -70,18 +118,6 @@ class ScopedReads:
         except Http404 as exc:
             raise exceptions.NotFound() from exc
 
-    def _call(self, fn, **kwargs):
-        try:
-            return fn(**kwargs)
-        except ConcurrentEditError as exc:
-            raise Conflict(exc.message) from exc
-        except ServiceError as exc:
-            raise exceptions.ValidationError(
-                {exc.field or "non_field_errors": [exc.message]}) from exc
-        except DjangoValidationError as exc:
-            raise exceptions.ValidationError(getattr(exc, "message_dict", None)
-                                             or {"non_field_errors": exc.messages}) from exc
-
     def filter_queryset(self, queryset):
         area = self.request.query_params.get("area", "").strip()
         if area:
@@ -103,14 +139,6 @@ class ScopedModelViewSet(ScopedReads, viewsets.ModelViewSet):
 
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
-    def _expected_version(self, request):
-        raw = request.data.get("version", request.headers.get("If-Match", ""))
-        raw = str(raw).strip('"')
-        if not raw.isdigit():
-            raise exceptions.ValidationError(
-                {"version": [_("修改时须提供记录的版本号（version 字段或 If-Match 头）。")]})
-        return int(raw)
-
     # hooks: how validated data reaches the services (override for models with more rules)
     def create_record(self, *, actor, data: dict):
         return self.resource.create(actor=actor, data=data)
@@ -118,28 +146,6 @@ class ScopedModelViewSet(ScopedReads, viewsets.ModelViewSet):
     def update_record(self, *, actor, instance, data: dict, expected_version: int):
         return self.resource.update(actor=actor, instance=instance, data=data,
                                     expected_version=expected_version)
-
-    # Accepted in a body although read-only: the version an update is based on (the lock).
-    accepted_read_only = frozenset({"version"})
-
-    def refuse_fields(self, serializer, data) -> None:
-        """A body may only name fields the client can write. A read-only field (an
-        enrolment's person after creation, a record's area_code) or an unknown name (a typo)
-        is refused with a 400 naming it, rather than silently ignored: the client would
-        otherwise believe it had changed something that did not change."""
-        if not isinstance(data, Mapping):
-            return  # the serializer answers a body that is not an object
-        errors = {}
-        for name in data:
-            if name in self.accepted_read_only:
-                continue
-            field = serializer.fields.get(name)
-            if field is None:
-                errors[name] = [_("没有这个字段。")]
-            elif field.read_only:
-                errors[name] = [_("该字段只读，不能提交。")]
-        if errors:
-            raise exceptions.ValidationError(errors)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

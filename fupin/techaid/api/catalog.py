@@ -16,9 +16,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from fupin.core import personal
-from fupin.core.api import MAX_PK, ScopedModelViewSet, router
+from fupin.core.api import MAX_PK, ScopedModelViewSet, ServiceWrites, router
 from fupin.core.drf import RolePermission
-from fupin.core.errors import ServiceError
 
 from .. import catalog as services
 from ..models import Expert, ExpertGroup, GroupMember, HouseholdIndustry, Industry, Technician
@@ -46,7 +45,7 @@ class ManagersWrite(permissions.BasePermission):
         return services.can_manage(request.user)
 
 
-class IndustryViewSet(viewsets.ModelViewSet):
+class IndustryViewSet(ServiceWrites, viewsets.ModelViewSet):
     """The catalogue of industries (not area-scoped): everybody signed in reads it."""
 
     serializer_class = IndustrySerializer
@@ -69,34 +68,9 @@ class IndustryViewSet(viewsets.ModelViewSet):
             raise exceptions.NotFound()
         return obj
 
-    def _call(self, fn, **kwargs):
-        from fupin.core.api import Conflict
-        from fupin.core.errors import ConcurrentEditError
-
-        try:
-            return fn(**kwargs)
-        except ConcurrentEditError as exc:
-            raise Conflict(exc.message) from exc
-        except ServiceError as exc:
-            raise exceptions.ValidationError(
-                {exc.field or "non_field_errors": [exc.message]}) from exc
-
-    def _refuse(self, serializer, data):
-        errors = {}
-        for name in (data if isinstance(data, dict) else {}):
-            field = serializer.fields.get(name)
-            if name == "version":
-                continue
-            if field is None:
-                errors[name] = [_("没有这个字段。")]
-            elif field.read_only:
-                errors[name] = [_("该字段只读，不能提交。")]
-        if errors:
-            raise exceptions.ValidationError(errors)
-
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
-        self._refuse(serializer, request.data)
+        self.refuse_fields(serializer, request.data)
         serializer.is_valid(raise_exception=True)
         obj = self._call(services.industry_create, actor=request.user,
                          data=dict(serializer.validated_data))
@@ -106,14 +80,11 @@ class IndustryViewSet(viewsets.ModelViewSet):
         instance = self.get_object()
         serializer = self.get_serializer(instance, data=request.data,
                                          partial=kwargs.get("partial", False))
-        self._refuse(serializer, request.data)
+        self.refuse_fields(serializer, request.data)
         serializer.is_valid(raise_exception=True)
-        raw = str(request.data.get("version", request.headers.get("If-Match", ""))).strip('"')
-        if not raw.isdigit():
-            raise exceptions.ValidationError(
-                {"version": [_("修改时须提供记录的版本号（version 字段或 If-Match 头）。")]})
         obj = self._call(services.industry_update, actor=request.user, industry=instance,
-                         data=dict(serializer.validated_data), expected_version=int(raw))
+                         data=dict(serializer.validated_data),
+                         expected_version=self._expected_version(request))
         return Response(self.get_serializer(obj).data)
 
     def destroy(self, request, *args, **kwargs):
